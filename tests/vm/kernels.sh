@@ -25,6 +25,11 @@ list() {
 		printf '%s\n' $KVERS
 		return
 	fi
+	# A fresh machine may have no package lists yet.
+	if [ -z "$(apt-cache search --names-only '^linux-image-6\.12\.' 2>/dev/null | head -n 1)" ] &&
+		[ "$(id -u)" -eq 0 ]; then
+		apt-get update -q > /dev/null 2>&1 || true
+	fi
 	v61=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: linux-image-\(6\.1\.[^ ]*-amd64\)$/\1/p' |
 		sort -V | tail -n 1)
@@ -51,7 +56,7 @@ fetch() {
 	rm -rf "$dir"
 	mkdir -p "$dir/debs" "$dir/root"
 	(cd "$dir/debs" &&
-		apt-get download -q "linux-image-$kver" "linux-headers-$kver" $deps >&2) ||
+		apt-get download -q -o APT::Sandbox::User=root "linux-image-$kver" "linux-headers-$kver" $deps >&2) ||
 		die "apt-get download failed for $kver"
 	for deb in "$dir"/debs/*.deb; do
 		dpkg-deb -x "$deb" "$dir/root"

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything "make check" runs, in order: the lint, the host tests of the
+# reader, the guest tests in a VM per kernel.  Each suite ends with its
+# own "N passed, N failed"; the last line here is the sum over all.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+O=${O:-$(cd "$here/.." && pwd)/build}
+mkdir -p "$O"
+
+pass=0
+fail=0
+# suite NAME COMMAND...: run, show, and add up its closing line.
+suite() {
+	name=$1
+	shift
+	echo "=== $name"
+	log=$O/check-$name.log
+	"$@" 2>&1 | tee "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "not ok - $name gave no result"
+		fail=$((fail + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+suite lint "$here/lint.sh"
+suite host "$here/host/run.sh"
+suite vm "$here/vm/run.sh" check
+
+echo "=== all"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

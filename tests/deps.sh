@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make sure the Debian packages a make target needs are installed.
+#
+#   tests/deps.sh GROUP...     GROUP: build, vm, lint, host
+#
+# As root it installs what is missing with apt-get; otherwise it prints
+# the exact apt-get line and fails.
+set -eu
+
+pkgs=
+for group in "$@"; do
+	case $group in
+	build) pkgs="$pkgs gcc make libc6-dev pkg-config libsmartcols-dev" ;;
+	# Kernel images and headers are not installed: tests/vm/kernels.sh
+	# downloads and unpacks them.  The 6.12 headers want pahole for BTF.
+	vm) pkgs="$pkgs qemu-system-x86 busybox-static kmod cpio gzip dwarves libelf1 apt" ;;
+	lint) pkgs="$pkgs sparse dwarves xz-utils perl" ;;
+	host) pkgs="$pkgs jq valgrind clang libclang-rt-14-dev python3 util-linux groff-base man-db" ;;
+	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
+	esac
+done
+
+missing=
+for p in $pkgs; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $status in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "rustwhere: missing Debian packages; as root, run:" >&2
+	echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
+echo "rustwhere: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q > /dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing > /dev/null
