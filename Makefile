@@ -76,7 +76,7 @@ install: module userspace
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	install -D -m 0644 module/proc_rustwhere.5 $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
+	install -D -m 0644 userspace/proc_rustwhere.5 $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/rustwhere.ko*

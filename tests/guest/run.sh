@@ -71,6 +71,7 @@ check() {
 	shift
 	if out=$("$@" 2>&1); then
 		ok "$desc"
+		[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 	else
 		not_ok "$desc" "$out"
 	fi
@@ -134,14 +135,14 @@ check_names() {
 }
 check "the files are index, about and the seven domains, in the seed's order" check_names
 
+check_file() {
+	st=$(stat -c '%F %a %u %g %s' $proc/$1) || return 1
+	size=$(wc -c < "$ref/$1")
+	echo "$1: $st (reference: $size bytes)"
+	[ "$st" = "regular file 444 0 0 $size" ] || return 1
+	cmp $proc/$1 "$ref/$1"
+}
 for f in $files; do
-	check_file() {
-		st=$(stat -c '%F %a %u %g %s' $proc/$1) || return 1
-		size=$(wc -c < "$ref/$1")
-		echo "$1: $st (reference: $size bytes)"
-		[ "$st" = "regular file 444 0 0 $size" ] || return 1
-		cmp $proc/$1 "$ref/$1"
-	}
 	check "$f: mode 0444, root, stat size is the true size, content as built" check_file "$f"
 done
 

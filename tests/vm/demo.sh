@@ -7,7 +7,7 @@ ko=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 run() {
-	printf '\n\033[1m# %s\033[0m\n' "$*"
+	printf '\n# %s\n' "$*"
 	"$@"
 }
 

@@ -70,6 +70,9 @@ make_initramfs() {
 	mkdir -p "$root/bin" "$root/rustwhere/module" "$root/rustwhere/fault" \
 		"$root/rustwhere/tests/guest" "$root/rustwhere/tests/vm"
 	cp "$busybox" "$root/bin/busybox"
+	mkdir -p "$root/etc"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 	install -m 0755 "$here/init" "$root/init"
 	cp "$2" "$root/rustwhere/module/rustwhere.ko"
 	cp "$3" "$root/rustwhere/fault/rustwhere.ko"
@@ -144,7 +147,9 @@ for kver in $kvers; do
 	result=$O/$kver/result.tap
 	if [ "$mode" = demo ]; then
 		say "booting $kver ($acc) ..."
-		boot "$kver" "$initrd" demo - "$result"
+		# Without the firmware's terminal escapes and the serial CRs.
+		boot "$kver" "$initrd" demo - "$result" |
+			sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//'
 		continue
 	fi
 
