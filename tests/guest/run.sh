@@ -307,6 +307,28 @@ if [ -x "$reader" ]; then
 	check "the reader says the module is not loaded, exit status 3" check_reader_unloaded
 fi
 
+# --- modprobe --------------------------------------------------------------
+
+# Where the module is installed (make install, DKMS, the initramfs) and is
+# the one under test, modprobe must load and unload it.
+installed=$(modinfo -n rustwhere 2>/dev/null || true)
+case $installed in
+/*) ;;
+*) installed=$(find "/lib/modules/$(uname -r)" -name 'rustwhere.ko*' 2>/dev/null | head -n 1) ;;
+esac
+if [ -n "$installed" ] && cmp -s "$installed" "$ko"; then
+	check_modprobe() {
+		echo "installed: $installed"
+		modprobe rustwhere || return 1
+		cmp $proc/index "$ref/index" || return 1
+		modprobe -r rustwhere || return 1
+		[ ! -e $proc ]
+	}
+	check "modprobe loads the installed module and modprobe -r unloads it" check_modprobe
+else
+	echo "# the module under test is not installed for $(uname -r): modprobe not tested"
+fi
+
 # --- init unwinds ----------------------------------------------------------
 
 if [ -n "$fault_ko" ]; then

@@ -20,7 +20,8 @@
 # Environment: KVERS (kernels), O (build directory, default build/),
 # RUSTWHERE_CACHE (downloads), RUSTWHERE_ACCEL (kvm, tcg or auto),
 # VM_TIMEOUT (seconds per boot, default 900), CYCLES (insmod/rmmod
-# cycles, default 300), READER and RWPROBE (built programs).
+# cycles, default 300), READER and RWPROBE (built programs),
+# PREBUILT_KO_DIR (test DIR/KVER/rustwhere.ko instead of building it).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,6 +76,7 @@ make_initramfs() {
 	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 	install -m 0755 "$here/init" "$root/init"
 	cp "$2" "$root/rustwhere/module/rustwhere.ko"
+	install -D -m 0644 "$2" "$root/lib/modules/$1/updates/rustwhere.ko"
 	cp "$3" "$root/rustwhere/fault/rustwhere.ko"
 	cp -r "$top/module/content" "$root/rustwhere/module/content"
 	cp "$top/VERSION" "$root/rustwhere/VERSION"
@@ -141,7 +143,13 @@ for kver in $kvers; do
 	kroot=$("$here/kernels.sh" fetch "$kver")/root
 	kdir=$kroot/usr/src/linux-headers-$kver
 	[ -n "$acc" ] || acc=$(accel "$kroot/boot/vmlinuz-$kver")
-	ko=$(build_module "$kver" "$kdir" normal)
+	if [ -n "${PREBUILT_KO_DIR:-}" ]; then
+		# A module built elsewhere (by DKMS, say) is the one tested.
+		ko=$PREBUILT_KO_DIR/$kver/rustwhere.ko
+		[ -f "$ko" ] || die "no prebuilt module at $ko"
+	else
+		ko=$(build_module "$kver" "$kdir" normal)
+	fi
 	fko=$(build_module "$kver" "$kdir" fault RUSTWHERE_FAULT_INJECT=y)
 	initrd=$(make_initramfs "$kver" "$ko" "$fko")
 	result=$O/$kver/result.tap
