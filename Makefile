@@ -42,10 +42,14 @@ module:
 userspace:
 	$(MAKE) -C userspace
 
-# The guest tests' helper: static, so it runs in the initramfs as is.
-probe: tests/guest/rwprobe
+# The guest tests' helper and the benchmark: static, so they run in the
+# initramfs as they are.
+GUEST_CFLAGS := -static -std=gnu11 -O2 -Wall -Wextra -Wformat=2
+probe: tests/guest/rwprobe tests/bench/rwbench
 tests/guest/rwprobe: tests/guest/rwprobe.c
-	$(CC) -static -std=gnu11 -O2 -Wall -Wextra -Wformat=2 -o $@ $<
+	$(CC) $(GUEST_CFLAGS) -o $@ $<
+tests/bench/rwbench: tests/bench/rwbench.c
+	$(CC) $(GUEST_CFLAGS) -o $@ $<
 
 deps-build:
 	@tests/deps.sh build
@@ -67,6 +71,10 @@ vm-tests: deps-check
 	$(MAKE) userspace probe
 	tests/vm/run.sh check
 
+bench: deps-check
+	$(MAKE) -s userspace probe
+	tests/vm/run.sh bench
+
 demo: deps-check
 	$(MAKE) -s userspace probe
 	tests/vm/run.sh demo
@@ -87,5 +95,5 @@ uninstall:
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
 	-$(MAKE) -C userspace clean
-	rm -f tests/guest/rwprobe
+	rm -f tests/guest/rwprobe tests/bench/rwbench
 	rm -rf build

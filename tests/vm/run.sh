@@ -7,6 +7,8 @@
 #   tests/vm/run.sh check [KVER...]   run tests/guest/run.sh in each kernel;
 #                                     print its TAP and "N passed, N failed"
 #   tests/vm/run.sh demo [KVER]       show the module at work (default: 6.12)
+#   tests/vm/run.sh bench [KVER...]   measure reads (tests/bench/rwbench.c);
+#                                     QUICK=1 for one short round
 #
 # For each kernel it fetches image and headers (tests/vm/kernels.sh),
 # builds the module against them, normal and with fault injection, packs
@@ -29,6 +31,7 @@ top=$(cd "$here/../.." && pwd)
 O=${O:-$top/build}
 reader=${READER:-$top/userspace/rustwhere}
 rwprobe=${RWPROBE:-$top/tests/guest/rwprobe}
+rwbench=${RWBENCH:-$top/tests/bench/rwbench}
 timeout=${VM_TIMEOUT:-900}
 cycles=${CYCLES:-300}
 
@@ -82,6 +85,9 @@ make_initramfs() {
 	cp "$top/VERSION" "$root/rustwhere/VERSION"
 	install -m 0755 "$top/tests/guest/run.sh" "$rwprobe" "$root/rustwhere/tests/guest/"
 	install -m 0755 "$here/demo.sh" "$root/rustwhere/tests/vm/"
+	if [ -x "$rwbench" ]; then
+		install -D -m 0755 "$rwbench" "$root/rustwhere/tests/bench/rwbench"
+	fi
 	if [ -x "$reader" ]; then
 		copy_with_libs "$reader" "$root" /rustwhere/userspace/rustwhere
 	fi
@@ -122,7 +128,7 @@ boot() {
 	timeout -s KILL "$timeout" qemu-system-x86_64 -accel "$acc" -smp 2 -m 1024 \
 		-nographic -no-reboot -nodefaults $console -serial "file:$5" \
 		-kernel "$kernel" -initrd "$2" \
-		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rustwhere.mode=$3 rustwhere.cycles=$cycles" \
+		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rustwhere.mode=$3 rustwhere.cycles=$cycles rustwhere.quick=${QUICK:-0}" \
 		< /dev/null
 }
 
@@ -131,7 +137,11 @@ mode=${1:-}
 case $mode in
 check) kvers=${*:-$("$here/kernels.sh" list)} ;;
 demo) kvers=${1:-$("$here/kernels.sh" list | grep '^6\.12\.' | tail -n 1)} ;;
-*) die "usage: $0 check|demo [KVER...]" ;;
+bench)
+	kvers=${*:-$("$here/kernels.sh" list)}
+	[ -x "$rwbench" ] || die "no $rwbench: run make first"
+	;;
+*) die "usage: $0 check|demo|bench [KVER...]" ;;
 esac
 [ -n "$kvers" ] || die "no kernel to boot"
 
@@ -158,6 +168,26 @@ for kver in $kvers; do
 		# Without the firmware's terminal escapes and the serial CRs.
 		boot "$kver" "$initrd" demo - "$result" |
 			sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//'
+		continue
+	fi
+	if [ "$mode" = bench ]; then
+		say "benchmarking on $kver ($acc) ..."
+		rc=0
+		boot "$kver" "$initrd" bench "$O/$kver/console.log" "$result" || rc=$?
+		tr -d '\r' < "$result" > "$result.tmp" && mv "$result.tmp" "$result"
+		if ! grep -q '^rwbench-json-end' "$result"; then
+			echo "not ok - [$kver] the benchmark gave no result (qemu exit $rc)"
+			cat "$result"
+			tail -n 40 "$O/$kver/console.log"
+			total_fail=$((total_fail + 1))
+			continue
+		fi
+		echo "kernel $kver, $(date -u +%Y-%m-%d), ${QUICK:+quick, }$acc"
+		sed '/^rwbench-json-begin/,$d' "$result"
+		sed -n '/^rwbench-json-begin/,/^rwbench-json-end/p' "$result" | sed '1d;$d' \
+			> "$O/$kver/bench.json"
+		echo "ok - [$kver] the benchmark ran"
+		total_pass=$((total_pass + 1))
 		continue
 	fi
 
@@ -209,7 +239,23 @@ for kver in $kvers; do
 	total_fail=$((total_fail + fail))
 done
 
-if [ "$mode" = check ]; then
+if [ "$mode" = bench ] && [ "$total_fail" -eq 0 ]; then
+	# All kernels' figures in one JSON document.
+	mkdir -p "$O/bench"
+	{
+		printf '{\n"date": "%s",\n"accel": "%s",\n"quick": %s,\n"kernels": {\n' \
+			"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$acc" "${QUICK:-0}"
+		sep=
+		for kver in $kvers; do
+			printf '%s"%s": ' "$sep" "$kver"
+			cat "$O/$kver/bench.json"
+			sep=,
+		done
+		printf '}\n}\n'
+	} > "$O/bench/results.json"
+	say "figures written to $O/bench/results.json"
+fi
+if [ "$mode" != demo ]; then
 	echo "$total_pass passed, $total_fail failed"
 	[ "$total_fail" -eq 0 ]
 fi
