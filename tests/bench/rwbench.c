@@ -363,7 +363,8 @@ int main(int argc, char **argv)
 {
 	int rounds = 9, iterations = 2000, spawns = 40, opt, nreader = 0, alloc_ok;
 	const char *file, *ko, *reader = NULL;
-	char tmpfs_copy[] = "/tmp/rwbench-copy";
+	/* The same bytes at the same depth and name length, on tmpfs. */
+	char tmpfs_copy[] = "/tmp/rustwhere/systems";
 	struct sites alloc[3];
 	struct stat st;
 	long coresize;
@@ -389,6 +390,8 @@ usage:
 	if (argc - optind == 3)
 		reader = argv[optind + 2];
 
+	if (mkdir("/tmp/rustwhere", 0755) && errno != EEXIST)
+		die("mkdir /tmp/rustwhere");
 	copy_file(file, tmpfs_copy);
 
 	struct subject cycle[] = {
@@ -498,5 +501,6 @@ usage:
 	printf("  \"coresize\": %ld, \"ko_bytes\": %lld\n}\nrwbench-json-end\n",
 	       coresize, (long long)st.st_size);
 	unlink(tmpfs_copy);
+	rmdir("/tmp/rustwhere");
 	return 0;
 }

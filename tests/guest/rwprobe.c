@@ -65,16 +65,23 @@ static int xopen(const char *path, int flags)
 	return fd;
 }
 
+static char *xmalloc(size_t size)
+{
+	char *p = malloc(size);
+
+	if (!p)
+		die("out of memory for", "a buffer");
+	return p;
+}
+
 /* Read a whole regular file (the reference copy) into memory. */
 static char *slurp(const char *path, size_t *lenp)
 {
-	char *buf = malloc(MAX_FILE);
+	char *buf = xmalloc(MAX_FILE);
 	size_t len = 0;
 	ssize_t n;
 	int fd;
 
-	if (!buf)
-		die("out of memory for", path);
 	fd = xopen(path, O_RDONLY);
 	while ((n = read(fd, buf + len, MAX_FILE - len)) > 0)
 		len += n;
@@ -109,7 +116,7 @@ static int cmd_reads(const char *file, const char *refpath)
 {
 	size_t rlen, bs;
 	char *ref = slurp(refpath, &rlen);
-	char *got = malloc(MAX_FILE);
+	char *got = xmalloc(MAX_FILE);
 	ssize_t n;
 
 	for (bs = 1; bs <= rlen + 16; bs++) {
@@ -133,7 +140,7 @@ static int cmd_preads(const char *file, const char *refpath)
 {
 	size_t rlen;
 	char *ref = slurp(refpath, &rlen);
-	char *got = malloc(MAX_FILE);
+	char *got = xmalloc(MAX_FILE);
 	int fd = xopen(file, O_RDONLY);
 	size_t off, want;
 	ssize_t n;
@@ -163,7 +170,7 @@ static int cmd_seeks(const char *file, const char *refpath)
 {
 	size_t rlen;
 	char *ref = slurp(refpath, &rlen);
-	char *got = malloc(MAX_FILE);
+	char *got = xmalloc(MAX_FILE);
 	int fd = xopen(file, O_RDONLY);
 	off_t off, pos, cur = 0;
 	ssize_t n;
@@ -345,7 +352,7 @@ static int cmd_race(const char *file, const char *refpath, const char *stop)
 {
 	size_t rlen;
 	char *ref = slurp(refpath, &rlen);
-	char *got = malloc(MAX_FILE);
+	char *got = xmalloc(MAX_FILE);
 	unsigned long whole = 0, eio = 0, enoent = 0;
 	ssize_t n;
 	int fd;

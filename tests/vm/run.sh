@@ -128,7 +128,7 @@ boot() {
 	timeout -s KILL "$timeout" qemu-system-x86_64 -accel "$acc" -smp 2 -m 1024 \
 		-nographic -no-reboot -nodefaults $console -serial "file:$5" \
 		-kernel "$kernel" -initrd "$2" \
-		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rustwhere.mode=$3 rustwhere.cycles=$cycles rustwhere.quick=${QUICK:-0}" \
+		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$3 rwtest.cycles=$cycles rwtest.quick=${QUICK:-0}" \
 		< /dev/null
 }
 
@@ -162,7 +162,7 @@ for kver in $kvers; do
 	fi
 	fko=$(build_module "$kver" "$kdir" fault RUSTWHERE_FAULT_INJECT=y)
 	initrd=$(make_initramfs "$kver" "$ko" "$fko")
-	result=$O/$kver/result.tap
+	result=$O/$kver/$mode.tap
 	if [ "$mode" = demo ]; then
 		say "booting $kver ($acc) ..."
 		# Without the firmware's terminal escapes and the serial CRs.
