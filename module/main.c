@@ -13,8 +13,6 @@
  * cuts off every file still open: a later read() gets -EIO from procfs,
  * never this module's freed code or data.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/module.h>
