@@ -29,6 +29,9 @@ help:
 	@echo '  make lint       checkpatch --strict, sparse (C=2) and W=1'
 	@echo '  make bench      measure what a read of /proc/rustwhere costs'
 	@echo '  make install    install the module (modules_install, depmod) and the reader'
+	@echo '  make sign       sign module/rustwhere.ko: SIGN_KEY=key SIGN_CERT=cert (Secure Boot)'
+	@echo '  make dkms-install  build and install the module with DKMS (make dkms-remove undoes it)'
+	@echo '  make deb        Debian packages rustwhere-dkms and rustwhere, into build/pkg/'
 	@echo '  make clean      remove build outputs'
 	@echo 'Variables: KDIR, KVER, KVERS (kernels the VM tests boot), PREFIX, DESTDIR'
 
@@ -54,7 +57,7 @@ tests/bench/rwbench: tests/bench/rwbench.c
 deps-build:
 	@tests/deps.sh build
 deps-check:
-	@tests/deps.sh build vm lint host
+	@tests/deps.sh build vm lint host pkg debug
 
 check: deps-check
 	$(MAKE) userspace probe
@@ -79,18 +82,93 @@ demo: deps-check
 	$(MAKE) -s userspace probe
 	tests/vm/run.sh demo
 
+# The release of the kernel KDIR holds, which is where modules_install puts
+# the module: KVER by default, but "make install KDIR=..." alone is right too.
+# (Debian's 6.1 headers have the upstream 6.1.N in kernel.release; the
+# release modules carry in vermagic is UTS_RELEASE.)
+KREL	= $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(KVER))
+
+# The module goes to /lib/modules/KREL/updates/module (INSTALL_MOD_DIR),
+# where it wins over an in-tree module of the same name, then depmod so
+# modprobe finds it.  With DESTDIR (packagers, staging roots) depmod is
+# left to the target system.  The kernel's own signing step of modules_install
+# (CONFIG_MODULE_SIG_ALL) is turned off where the tree has no kernel key,
+# as distribution headers do not ship it: "make sign" signs with yours.
 install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
-		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
-	$(if $(DESTDIR),,depmod -a $(KVER))
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
+		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) modules_install
+	$(if $(DESTDIR),,depmod -a $(KREL))
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -D -m 0644 userspace/proc_rustwhere.5 $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
 
+# Kbuild installs the module by its path in the tree: updates/module/.
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/rustwhere.ko*
-	$(if $(DESTDIR),,depmod -a $(KVER))
+	rm -f $(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/module/rustwhere.ko*
+	rmdir $(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/module 2> /dev/null || true
+	$(if $(DESTDIR),,depmod -a $(KREL))
 	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
+
+.PHONY: sign dkms-src dkms-add dkms-install dkms-remove deb
+
+# make sign: append a signature to the module for Secure Boot machines,
+# with the kernel's scripts/sign-file, a private key and its X.509
+# certificate (PEM or DER); enrol the certificate with mokutil --import.
+SIGN_KEY  ?=
+SIGN_CERT ?=
+SIGN_HASH ?= sha256
+SIGN_KO   ?= module/rustwhere.ko
+sign:
+	@test -n "$(SIGN_KEY)" && test -n "$(SIGN_CERT)" || { \
+		echo "usage: make sign SIGN_KEY=key.pem SIGN_CERT=cert.pem [SIGN_KO=$(SIGN_KO)] [KDIR=$(KDIR)]" >&2; exit 1; }
+	@test -x $(KDIR)/scripts/sign-file || { \
+		echo "rustwhere: no $(KDIR)/scripts/sign-file: install linux-headers-$(KVER) or pass KDIR=" >&2; exit 1; }
+	@test -f $(SIGN_KO) || { echo "rustwhere: no $(SIGN_KO): run make first" >&2; exit 1; }
+	@! tail -c 28 $(SIGN_KO) | grep -q '~Module signature appended~' || { \
+		echo "rustwhere: $(SIGN_KO) is signed already; sign a fresh build (rm $(SIGN_KO); make)" >&2; exit 1; }
+	$(KDIR)/scripts/sign-file $(SIGN_HASH) $(SIGN_KEY) $(SIGN_CERT) $(SIGN_KO)
+	@modinfo -F signer $(SIGN_KO) | sed 's/^/rustwhere: $(notdir $(SIGN_KO)) signed by /'
+
+# DKMS: the source tree DKMS builds from is dkms.conf, Kbuild, VERSION and
+# module/ (sources and content/), in /usr/src/rustwhere-VERSION.
+# DKMS_FLAGS passes more options to dkms (--dkmstree, --no-depmod, ...).
+DKMS_SRC   = $(DESTDIR)/usr/src/rustwhere-$(VERSION)
+DKMS_FLAGS ?=
+dkms-src:
+	install -d $(DKMS_SRC)/module/content
+	install -m 0644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
+		$(wildcard module/*.h) $(DKMS_SRC)/module/
+	install -m 0644 $(wildcard module/content/*) $(DKMS_SRC)/module/content/
+
+dkms-add: dkms-src
+	dkms status $(DKMS_FLAGS) rustwhere/$(VERSION) | grep -q . || dkms add $(DKMS_FLAGS) rustwhere/$(VERSION)
+
+dkms-install: dkms-add
+	dkms install $(DKMS_FLAGS) rustwhere/$(VERSION) -k $(KREL) --kernelsourcedir $(KDIR)
+
+dkms-remove:
+	-dkms remove $(DKMS_FLAGS) rustwhere/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+# make deb: rustwhere-dkms and rustwhere (debian/), built by
+# dpkg-buildpackage from a copy of the tree in $(PKG_O), where the .deb
+# files land; the work tree itself is not touched.
+PKG_O ?= $(CURDIR)/build/pkg
+deb:
+	rm -rf $(PKG_O)/rustwhere-$(VERSION)
+	mkdir -p $(PKG_O)/rustwhere-$(VERSION)
+	if [ -d .git ] && command -v git > /dev/null; then \
+		git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(PKG_O)/rustwhere-$(VERSION); \
+	else \
+		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(PKG_O)/rustwhere-$(VERSION); \
+	fi
+	cd $(PKG_O)/rustwhere-$(VERSION) && dpkg-buildpackage --no-sign -j2
+	@ls $(PKG_O)/*_$(VERSION)_*.deb
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)

@@ -35,6 +35,7 @@ suite() {
 suite lint "$here/lint.sh"
 suite host "$here/host/run.sh"
 suite vm "$here/vm/run.sh" check
+suite pkg "$here/pkg/run.sh"
 # One short round of the benchmark, so that it cannot rot; its figures
 # decide nothing.
 suite bench env QUICK=1 "$here/vm/run.sh" bench

@@ -3,7 +3,7 @@
 #
 # Make sure the Debian packages a make target needs are installed.
 #
-#   tests/deps.sh GROUP...     GROUP: build, vm, lint, host
+#   tests/deps.sh GROUP...     GROUP: build, vm, lint, host, pkg, debug
 #
 # As root it installs what is missing with apt-get; otherwise it prints
 # the exact apt-get line and fails.
@@ -18,6 +18,11 @@ for group in "$@"; do
 	vm) pkgs="$pkgs qemu-system-x86 busybox-static kmod cpio gzip dwarves libelf1 apt" ;;
 	lint) pkgs="$pkgs sparse dwarves xz-utils perl" ;;
 	host) pkgs="$pkgs jq valgrind clang libclang-rt-14-dev python3 util-linux groff-base man-db" ;;
+	# tests/debug/run.sh: the debug kernel's build, its QEMU guest, trinity.
+	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 busybox-static trinity apt" ;;
+	# tests/pkg/run.sh: DKMS, make deb and lintian, the throwaway root
+	# (mmdebstrap, zstd), make sign's test key (openssl).
+	pkg) pkgs="$pkgs dkms dh-dkms debhelper dpkg-dev lintian mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done
