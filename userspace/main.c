@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rustwhere: show where Rust is used, from /proc/rustwhere.
+ *
+ * This file is the command: options, the three ways to run (the table, the
+ * named domains, search), messages and the exit status.  Reading, parsing
+ * and formatting live in the rw*.c library, which neither prints nor exits.
+ *
+ * The reader never calls setlocale(): it decodes UTF-8 and measures text
+ * itself, so it prints the same bytes in every locale, including a minimal
+ * initramfs without locale data.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "rwcols.h"
+#include "rwformat.h"
+#include "rwparse.h"
+#include "rwroot.h"
+#include "rwsearch.h"
+#include "rwutil.h"
+
+#ifndef RUSTWHERE_VERSION
+#error "RUSTWHERE_VERSION must be defined (userspace/Makefile passes it from VERSION)"
+#endif
+
+#define PROG "rustwhere"
+
+/* Exit status, see rustwhere(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_NOTFOUND = 1,	/* a domain or search term not found */
+	EXIT_USAGE = 2,		/* bad usage */
+	EXIT_NOROOT = 3,	/* module not loaded, root unreadable, bad content */
+};
+
+enum { FMT_HUMAN, FMT_JSON, FMT_PAIRS, FMT_RAW };
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct ctl {
+	const char *root;
+	const char *output;	/* -o LIST, or NULL */
+	int format;		/* FMT_* */
+	int color;		/* COLOR_* */
+	size_t width;		/* 0: the terminal's */
+	bool all;
+	bool search;
+	bool noheadings;
+	char **args;		/* domain names or search words */
+	size_t nargs;
+
+	int cols[RW_NCOLS];
+	size_t ncols;
+	struct rw_style style;
+	struct rw_terms terms;
+	int status;
+};
+
+/* The domains read from the root; ok[i] is NULL for one that failed. */
+struct domains {
+	struct rw_domain *v;
+	const struct rw_domain **ok;
+	size_t n;
+};
+
+static const int list_cols[] = { RW_COL_NAME, RW_COL_TITLE, RW_COL_PROJECTS };
+static const int show_cols[] = {
+	RW_COL_NAME, RW_COL_TITLE, RW_COL_SUMMARY, RW_COL_PROJECTS, RW_COL_BODY,
+};
+static const int search_cols[] = {
+	RW_COL_NAME, RW_COL_TITLE, RW_COL_SCORE, RW_COL_MATCH,
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void set_status(struct ctl *ctl, int status)
+{
+	if (status > ctl->status)
+		ctl->status = status;
+}
+
+static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	FILE *out = stdout;
+	size_t i;
+
+	fputs("Usage:\n"
+	      " " PROG " [options] [NAME...]\n"
+	      " " PROG " [options] --all\n"
+	      " " PROG " [options] search WORD...\n"
+	      "\n"
+	      "Show where Rust is used, as the rustwhere kernel module tells it in\n"
+	      "/proc/rustwhere.  Without arguments, list the domains in a table.\n"
+	      "\n"
+	      "Commands:\n"
+	      " NAME...              show the named domains to read\n"
+	      " search WORD...       the domains that mention the words, best first\n"
+	      "\n"
+	      "Options:\n"
+	      " -a, --all            show every domain, then the about text\n"
+	      " -J, --json           use JSON output format\n"
+	      " -P, --pairs          use key=\"value\" output format\n"
+	      " -r, --raw            use raw output format\n"
+	      " -n, --noheadings     don't print headings\n"
+	      " -o, --output <list>  output columns (+<list> adds to the default)\n"
+	      " -w, --width <num>    wrap to <num> columns (default: the terminal's,\n"
+	      "                        or 80 when not a terminal)\n"
+	      "     --root <dir>     read <dir> instead of " RW_DEFAULT_ROOT "\n"
+	      "     --color[=<when>] colorize output (auto, always or never)\n"
+	      "\n"
+	      " -h, --help           display this help\n"
+	      " -V, --version        display version\n"
+	      "\n"
+	      "Available output columns:\n", out);
+	for (i = 0; i < RW_NCOLS; i++)
+		fprintf(out, " %8s  %s\n", rw_columns[i].name, rw_columns[i].help);
+	fputs("\n"
+	      "Default columns: NAME,TITLE,PROJECTS for the table; all but SCORE\n"
+	      "and MATCH for NAME... and --all; NAME,TITLE,SCORE,MATCH for search.\n"
+	      "\n"
+	      "Exit status: 0 success, 1 a domain or search term not found,\n"
+	      "2 bad usage, 3 the module is not loaded or its files cannot be read.\n"
+	      "\n"
+	      "For more details see rustwhere(1).\n", out);
+	exit(EXIT_OK);
+}
+
+static size_t parse_width(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || *s == '+' ||
+	    v < RW_WIDTH_MIN || v > RW_WIDTH_MAX)
+		usage_error("invalid width: '%s' (expected %d to %d)", s,
+			    RW_WIDTH_MIN, RW_WIDTH_MAX);
+	return v;
+}
+
+static int parse_color(const char *s)
+{
+	if (!s || strcmp(s, "always") == 0)
+		return COLOR_ALWAYS;
+	if (strcmp(s, "auto") == 0)
+		return COLOR_AUTO;
+	if (strcmp(s, "never") == 0)
+		return COLOR_NEVER;
+	usage_error("invalid --color argument: '%s' (expected auto, always or never)", s);
+}
+
+static void set_format(struct ctl *ctl, int format)
+{
+	if (ctl->format != FMT_HUMAN && ctl->format != format)
+		usage_error("options --json, --pairs and --raw are mutually exclusive");
+	ctl->format = format;
+}
+
+enum { OPT_ROOT = 0x100, OPT_COLOR };
+
+static void parse_options(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all",        no_argument,       NULL, 'a' },
+		{ "json",       no_argument,       NULL, 'J' },
+		{ "pairs",      no_argument,       NULL, 'P' },
+		{ "raw",        no_argument,       NULL, 'r' },
+		{ "noheadings", no_argument,       NULL, 'n' },
+		{ "output",     required_argument, NULL, 'o' },
+		{ "width",      required_argument, NULL, 'w' },
+		{ "root",       required_argument, NULL, OPT_ROOT },
+		{ "color",      optional_argument, NULL, OPT_COLOR },
+		{ "help",       no_argument,       NULL, 'h' },
+		{ "version",    no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	opterr = 0;			/* our messages, prefixed "rustwhere: " */
+	while ((c = getopt_long(argc, argv, ":aJPrno:w:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			ctl->all = true;
+			break;
+		case 'J':
+			set_format(ctl, FMT_JSON);
+			break;
+		case 'P':
+			set_format(ctl, FMT_PAIRS);
+			break;
+		case 'r':
+			set_format(ctl, FMT_RAW);
+			break;
+		case 'n':
+			ctl->noheadings = true;
+			break;
+		case 'o':
+			ctl->output = optarg;
+			break;
+		case 'w':
+			ctl->width = parse_width(optarg);
+			break;
+		case OPT_ROOT:
+			ctl->root = optarg;
+			break;
+		case OPT_COLOR:
+			ctl->color = parse_color(optarg);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf(PROG " %s\n", RUSTWHERE_VERSION);
+			exit(EXIT_OK);
+		case ':':
+			usage_error("option '%s' requires an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				usage_error("invalid option -- '%c'", optopt);
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	ctl->args = argv + optind;
+	ctl->nargs = (size_t)(argc - optind);
+
+	/* "search" is the command unless "--" came first: "rustwhere -- search". */
+	if (ctl->nargs && strcmp(ctl->args[0], "search") == 0 &&
+	    strcmp(argv[optind - 1], "--") != 0) {
+		ctl->search = true;
+		ctl->args++;
+		ctl->nargs--;
+	}
+}
+
+static void check_usage(struct ctl *ctl)
+{
+	const int *defaults = list_cols;
+	size_t ndefaults = ARRAY_SIZE(list_cols);
+	struct rw_error err = { 0 };
+
+	if (ctl->search && ctl->nargs == 0)
+		usage_error("search needs at least one word");
+	if (ctl->all && ctl->search)
+		usage_error("--all cannot be used with search");
+	if (ctl->all && ctl->nargs)
+		usage_error("--all takes no domain names");
+
+	if (ctl->search) {
+		defaults = search_cols;
+		ndefaults = ARRAY_SIZE(search_cols);
+	} else if (ctl->all || ctl->nargs) {
+		defaults = show_cols;
+		ndefaults = ARRAY_SIZE(show_cols);
+	}
+	memcpy(ctl->cols, defaults, ndefaults * sizeof(int));
+	ctl->ncols = ndefaults;
+	if (ctl->output &&
+	    rw_parse_columns(ctl->output, defaults, ndefaults, ctl->search,
+			     ctl->cols, &ctl->ncols, &err))
+		usage_error("%s", err.msg);
+
+	if (ctl->search &&
+	    rw_terms_init(&ctl->terms, (const char *const *)ctl->args,
+			  ctl->nargs, &err)) {
+		if (err.code == RW_EUSAGE)
+			usage_error("%s", err.msg);
+		warnmsg("%s", err.msg);
+		exit(EXIT_NOROOT);
+	}
+}
+
+/* The width for people: --width, else the terminal's, else 80. */
+static size_t output_width(const struct ctl *ctl)
+{
+	struct winsize ws;
+
+	if (ctl->width)
+		return ctl->width;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0) {
+		if (ws.ws_col < RW_WIDTH_MIN)
+			return RW_WIDTH_MIN;
+		return ws.ws_col > RW_WIDTH_MAX ? RW_WIDTH_MAX : ws.ws_col;
+	}
+	return 80;
+}
+
+/* auto: only on a terminal, and never with NO_COLOR set or TERM=dumb. */
+static bool want_color(const struct ctl *ctl)
+{
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (ctl->color != COLOR_AUTO)
+		return ctl->color == COLOR_ALWAYS;
+	if (no_color && *no_color)
+		return false;
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+static void open_root(struct ctl *ctl, struct rw_root *root)
+{
+	struct rw_error err = { 0 };
+
+	if (rw_root_open(root, ctl->root, &err) == 0)
+		return;
+	if (err.code == RW_ENOROOT && strcmp(ctl->root, RW_DEFAULT_ROOT) == 0)
+		warnmsg("%s does not exist: the rustwhere module is not loaded "
+			"(load it with 'sudo modprobe rustwhere' or 'sudo insmod rustwhere.ko')",
+			ctl->root);
+	else
+		warnmsg("%s", err.msg);
+	exit(EXIT_NOROOT);
+}
+
+/* Read the domain @name into @d->v[i]; report a failure and go on. */
+static void load_one(struct ctl *ctl, struct rw_root *root, const char *name,
+		     struct domains *d, size_t i)
+{
+	struct rw_error err = { 0 };
+
+	if (rw_root_load_domain(root, name, &d->v[i], &err) == 0) {
+		d->ok[i] = &d->v[i];
+		return;
+	}
+	warnmsg("%s", err.msg);
+	set_status(ctl, EXIT_NOROOT);
+}
+
+static void domains_alloc(struct domains *d, size_t n)
+{
+	d->n = n;
+	d->v = calloc(n ? n : 1, sizeof(*d->v));
+	d->ok = calloc(n ? n : 1, sizeof(*d->ok));
+	if (!d->v || !d->ok) {
+		warnmsg("out of memory");
+		exit(EXIT_NOROOT);
+	}
+}
+
+static void domains_free(struct domains *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		rw_domain_free(&d->v[i]);
+	free(d->v);
+	free(d->ok);
+	memset(d, 0, sizeof(*d));
+}
+
+static void load_all(struct ctl *ctl, struct rw_root *root, struct domains *d)
+{
+	size_t i;
+
+	domains_alloc(d, root->index.n);
+	for (i = 0; i < root->index.n; i++)
+		load_one(ctl, root, root->index.v[i].name, d, i);
+}
+
+/* Levenshtein distance, case-insensitive, of short ASCII strings. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[65];
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
+			size_t best = diag + cost;
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/*
+ * Whether @title has the word @word, or from 4 letters on a word that
+ * starts with it ("crypto": "cryptography"); ASCII case-insensitive.
+ */
+static bool title_has_word(const char *title, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p = title;
+
+	while (*p) {
+		size_t n = 0;
+
+		while (p[n] && (isalnum((unsigned char)p[n]) || (p[n] & 0x80)))
+			n++;
+		if ((n == len || (len >= 4 && n > len)) &&
+		    strncasecmp(p, word, len) == 0)
+			return true;
+		p += n ? n : 1;
+	}
+	return false;
+}
+
+/*
+ * The index entry @arg most likely meant: the one whose title it is, or
+ * whose name is within a few typos or starts with it, or else the only
+ * one whose title has it as a word ("kernel": systems, "crypto":
+ * blockchain).  NULL if none.
+ */
+static const struct rw_index_entry *closest_entry(const struct rw_index *idx,
+						  const char *arg)
+{
+	const struct rw_index_entry *best = NULL, *word = NULL;
+	size_t i, bestd = SIZE_MAX, len = strlen(arg), nword = 0;
+
+	for (i = 0; i < idx->n; i++) {
+		const struct rw_index_entry *e = &idx->v[i];
+		size_t d = distance(arg, e->name);
+
+		if (strcasecmp(arg, e->title) == 0)
+			d = 0;
+		else if (len >= 2 && strncasecmp(arg, e->name, len) == 0 && d > 1)
+			d = 1;				/* a prefix */
+		if (d < bestd) {
+			bestd = d;
+			best = e;
+		}
+		if (len >= 2 && title_has_word(e->title, arg)) {
+			word = e;
+			nword++;
+		}
+	}
+	if (best && bestd < len && bestd <= 1 + strlen(best->name) / 3)
+		return best;
+	return nword == 1 ? word : NULL;
+}
+
+static void unknown_domain(struct ctl *ctl, const struct rw_root *root,
+			   const char *arg)
+{
+	const struct rw_index_entry *guess = closest_entry(&root->index, arg);
+
+	if (guess)
+		warnmsg("unknown domain '%s': did you mean '%s' (%s)?", arg,
+			guess->name, guess->title);
+	else
+		warnmsg("unknown domain '%s' (run '" PROG "' for the list, or '"
+			PROG " search %s')", arg, arg);
+	set_status(ctl, EXIT_NOTFOUND);
+}
+
+/* Read the domains named on the command line, in that order. */
+static void load_named(struct ctl *ctl, struct rw_root *root, struct domains *d)
+{
+	size_t i;
+
+	domains_alloc(d, ctl->nargs);
+	for (i = 0; i < ctl->nargs; i++) {
+		if (!rw_index_find(&root->index, ctl->args[i]))
+			unknown_domain(ctl, root, ctl->args[i]);
+		else
+			load_one(ctl, root, ctl->args[i], d, i);
+	}
+}
+
+static bool want_table(const struct ctl *ctl)
+{
+	return ctl->format != FMT_HUMAN || ctl->output || ctl->noheadings ||
+	       (!ctl->search && !ctl->all && ctl->nargs == 0);
+}
+
+/* Print a table of @rows, for people or in a format of libsmartcols. */
+static void print_table(struct ctl *ctl, const char *name,
+			const struct rw_row *rows, size_t nrows)
+{
+	const struct rw_table t = {
+		name, ctl->cols, ctl->ncols, rows, nrows, ctl->noheadings,
+	};
+	struct rw_error err = { 0 };
+	struct rw_buf out;
+	int rc = 0;
+
+	if (ctl->format == FMT_HUMAN) {
+		rw_buf_init(&out);
+		if (rw_format_table(&out, &t, &ctl->style) == 0)
+			fwrite(rw_buf_str(&out), 1, out.len, stdout);
+		else
+			rc = rw_error_set(&err, RW_ENOMEM, "out of memory");
+		rw_buf_free(&out);
+	} else {
+		rc = rw_scols_print(&t, ctl->format == FMT_JSON ? RW_SCOLS_JSON :
+				    ctl->format == FMT_PAIRS ? RW_SCOLS_PAIRS :
+				    RW_SCOLS_RAW, stdout, NULL, &err);
+	}
+	if (rc) {
+		warnmsg("%s", err.msg);
+		set_status(ctl, EXIT_NOROOT);
+	}
+}
+
+static void print_domains_table(struct ctl *ctl, const struct domains *d)
+{
+	struct rw_row *rows = calloc(d->n ? d->n : 1, sizeof(*rows));
+	size_t i, n = 0;
+
+	if (!rows) {
+		warnmsg("out of memory");
+		set_status(ctl, EXIT_NOROOT);
+		return;
+	}
+	for (i = 0; i < d->n; i++)
+		if (d->ok[i])
+			rows[n++].dom = d->ok[i];
+	print_table(ctl, "domains", rows, n);
+	free(rows);
+}
+
+/* The reading view of the domains, then of about for --all. */
+static void print_reading(struct ctl *ctl, struct rw_root *root,
+			  const struct domains *d)
+{
+	struct rw_error err = { 0 };
+	struct rw_about about;
+	struct rw_buf out;
+	bool first = true;
+	size_t i;
+
+	rw_buf_init(&out);
+	for (i = 0; i < d->n; i++) {
+		if (!d->ok[i])
+			continue;
+		if (!first)
+			rw_buf_putc(&out, '\n');
+		rw_format_domain(&out, d->ok[i], &ctl->style);
+		first = false;
+	}
+	if (ctl->all) {
+		if (rw_root_load_about(root, &about, &err) == 0) {
+			if (!first)
+				rw_buf_putc(&out, '\n');
+			rw_format_about(&out, &about, &ctl->style);
+			rw_about_free(&about);
+		} else {
+			warnmsg("%s", err.msg);
+			set_status(ctl, EXIT_NOROOT);
+		}
+	}
+	if (out.failed) {
+		warnmsg("out of memory");
+		set_status(ctl, EXIT_NOROOT);
+	} else {
+		fwrite(rw_buf_str(&out), 1, out.len, stdout);
+	}
+	rw_buf_free(&out);
+}
+
+static void print_matches(struct ctl *ctl, const struct domains *d,
+			  const struct rw_results *res)
+{
+	struct rw_row *rows;
+	struct rw_buf out;
+	size_t i;
+
+	if (!want_table(ctl)) {
+		rw_buf_init(&out);
+		if (rw_format_matches(&out, res, d->ok, &ctl->style) == 0) {
+			fwrite(rw_buf_str(&out), 1, out.len, stdout);
+		} else {
+			warnmsg("out of memory");
+			set_status(ctl, EXIT_NOROOT);
+		}
+		rw_buf_free(&out);
+		return;
+	}
+	rows = calloc(res->n ? res->n : 1, sizeof(*rows));
+	if (!rows) {
+		warnmsg("out of memory");
+		set_status(ctl, EXIT_NOROOT);
+		return;
+	}
+	for (i = 0; i < res->n; i++) {
+		rows[i].dom = d->ok[res->v[i].domain];
+		rows[i].match = &res->v[i];
+	}
+	print_table(ctl, "matches", rows, res->n);
+	free(rows);
+}
+
+static void do_search(struct ctl *ctl, struct rw_root *root)
+{
+	struct rw_error err = { 0 };
+	struct rw_results res;
+	struct domains d = { 0 };
+	size_t t;
+
+	load_all(ctl, root, &d);
+	if (rw_search(d.ok, d.n, &ctl->terms, &res, &err)) {
+		warnmsg("%s", err.msg);
+		set_status(ctl, EXIT_NOROOT);
+	} else {
+		for (t = 0; t < res.nterms; t++)
+			if (!res.found[t]) {
+				warnmsg("no domain mentions '%s'", ctl->terms.text[t]);
+				set_status(ctl, EXIT_NOTFOUND);
+			}
+		print_matches(ctl, &d, &res);
+		rw_results_free(&res);
+	}
+	domains_free(&d);
+}
+
+static void do_domains(struct ctl *ctl, struct rw_root *root)
+{
+	struct domains d = { 0 };
+
+	if (ctl->nargs)
+		load_named(ctl, root, &d);
+	else
+		load_all(ctl, root, &d);
+	if (want_table(ctl))
+		print_domains_table(ctl, &d);
+	else
+		print_reading(ctl, root, &d);
+	domains_free(&d);
+}
+
+/* Like util-linux's close_stdout(): a write error must not pass silently. */
+static int close_stdout(int status)
+{
+	bool failed = ferror(stdout) != 0;
+
+	if (fclose(stdout) != 0)
+		failed = true;
+	if (failed) {
+		warnmsg("write error: %s", strerror(errno));
+		return status > EXIT_NOTFOUND ? status : EXIT_NOTFOUND;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl ctl = { 0 };
+	struct rw_root root;
+	const char *env = getenv("RUSTWHERE_ROOT");
+
+	ctl.root = env && *env ? env : RW_DEFAULT_ROOT;
+	parse_options(&ctl, argc, argv);
+	check_usage(&ctl);
+	ctl.style.width = output_width(&ctl);
+	ctl.style.color = want_color(&ctl);
+
+	open_root(&ctl, &root);
+	if (ctl.search)
+		do_search(&ctl, &root);
+	else
+		do_domains(&ctl, &root);
+	rw_root_close(&root);
+	rw_terms_free(&ctl.terms);
+	return close_stdout(ctl.status);
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rustwhere: the output for people: reading view, search results, table.
+ *
+ * The table is laid out here rather than by libsmartcols: libsmartcols
+ * measures and escapes text through the C library's locale, so in the C
+ * locale, the only one a minimal initramfs has, it prints every non-ASCII
+ * character as \xHH and aligns the columns by those escapes.  The reader
+ * must print the same bytes everywhere, so the text for people is measured
+ * with the reader's own width table, and libsmartcols does the formats
+ * that do not depend on it (JSON, pairs, raw; see rwcols.c).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rwformat.h"
+#include "rwutf8.h"
+
+#define BOLD	"\033[1m"
+#define MATCH	"\033[1;31m"
+#define RESET	"\033[0m"
+
+/* Where a line may break: the position of a space. */
+struct breaks {
+	size_t list;		/* last space after a comma */
+	size_t space;		/* last space */
+};
+
+static size_t trim_end(const char *s, size_t start, size_t end)
+{
+	while (end > start && s[end - 1] == ' ')
+		end--;
+	return end;
+}
+
+size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
+		    unsigned int flags, size_t *start, size_t *end)
+{
+	struct breaks brk = { 0, 0 };
+	size_t i, col = 0;
+
+	while (pos < len && s[pos] == ' ')
+		pos++;
+	*start = pos;
+	for (i = pos; i < len;) {
+		uint32_t cp;
+		size_t n = rw_utf8_decode(s + i, len - i, &cp);
+		size_t w;
+
+		if (n == 0) {			/* not reached for checked text */
+			n = 1;
+			cp = '?';
+		}
+		if (cp == ' ') {
+			brk.space = i;
+			if (i > pos && s[i - 1] == ',')
+				brk.list = i;
+		}
+		w = (size_t)rw_cp_width(cp);
+		if (col + w > width) {
+			if ((flags & RW_WRAP_LIST) && brk.list > pos)
+				i = brk.list;
+			else if (brk.space > pos)
+				i = brk.space;
+			else if (i == pos)	/* one character wider than the line */
+				i += n;
+			*end = trim_end(s, pos, i);
+			return i;
+		}
+		col += w;
+		i += n;
+	}
+	*end = trim_end(s, pos, len);
+	return len;
+}
+
+/* Append s[start, end), with the @spans of it highlighted when @on is set. */
+static void put_highlighted(struct rw_buf *out, const char *s, size_t start,
+			    size_t end, const struct rw_span *spans,
+			    size_t nspans, const char *on)
+{
+	size_t i, pos = start;
+
+	for (i = 0; on && i < nspans && pos < end; i++) {
+		size_t a = spans[i].start, b = spans[i].end;
+
+		if (b <= pos || a >= end)
+			continue;
+		if (a < pos)
+			a = pos;
+		if (b > end)
+			b = end;
+		rw_buf_add(out, s + pos, a - pos);
+		rw_buf_puts(out, on);
+		rw_buf_add(out, s + a, b - a);
+		rw_buf_puts(out, RESET);
+		pos = b;
+	}
+	rw_buf_add(out, s + pos, end - pos);
+}
+
+/* How to put a paragraph. */
+struct para {
+	const char *first;	/* indent of the first line */
+	const char *rest;	/* indent of the others */
+	unsigned int flags;	/* RW_WRAP_* */
+	const char *on;		/* colour of the spans or of all, or NULL */
+	const struct rw_span *spans;	/* NULL: colour all of it */
+	size_t nspans;
+};
+
+/* Wrap @s into lines of st->width columns; returns the widest line. */
+static size_t put_para(struct rw_buf *out, const char *s,
+		       const struct para *p, const struct rw_style *st)
+{
+	size_t len = strlen(s), pos = 0, widest = 0;
+	bool first = true;
+
+	do {
+		const char *indent = first ? p->first : p->rest;
+		size_t iw = strlen(indent), start, end, w;
+		struct rw_span all;
+
+		pos = rw_wrap_next(s, len, pos, st->width - iw, p->flags,
+				   &start, &end);
+		all.start = start;
+		all.end = end;
+		rw_buf_puts(out, indent);
+		put_highlighted(out, s, start, end, p->spans ? p->spans : &all,
+				p->spans ? p->nspans : 1, st->color ? p->on : NULL);
+		rw_buf_putc(out, '\n');
+		w = iw + rw_str_width(s + start, end - start);
+		if (w > widest)
+			widest = w;
+		first = false;
+	} while (pos < len);
+	return widest;
+}
+
+static void put_plain(struct rw_buf *out, const char *s,
+		      const struct rw_style *st)
+{
+	const struct para p = { "", "", 0, NULL, NULL, 0 };
+
+	put_para(out, s, &p, st);
+}
+
+/* A heading, bold on a terminal and underlined with '=' everywhere. */
+static void put_heading(struct rw_buf *out, const char *s,
+			const struct rw_style *st)
+{
+	const struct para p = { "", "", 0, BOLD, NULL, 0 };
+
+	rw_buf_repeat(out, "=", put_para(out, s, &p, st));
+	rw_buf_putc(out, '\n');
+}
+
+static char *domain_heading(const struct rw_domain *dom)
+{
+	size_t n = strlen(dom->title) + strlen(dom->name) + 4;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s (%s)", dom->title, dom->name);
+	return s;
+}
+
+int rw_format_domain(struct rw_buf *out, const struct rw_domain *dom,
+		     const struct rw_style *st)
+{
+	const struct para label = { "", "", 0, BOLD, NULL, 0 };
+	const struct para item = { "  - ", "    ", RW_WRAP_LIST, NULL, NULL, 0 };
+	char *heading = domain_heading(dom);
+	size_t i;
+
+	if (!heading)
+		return -1;
+	put_heading(out, heading, st);
+	free(heading);
+	put_plain(out, dom->summary, st);
+	rw_buf_putc(out, '\n');
+	put_plain(out, dom->body, st);
+	rw_buf_putc(out, '\n');
+	put_para(out, "Projects:", &label, st);
+	for (i = 0; i < dom->nprojects; i++)
+		put_para(out, dom->project[i], &item, st);
+	return out->failed ? -1 : 0;
+}
+
+int rw_format_about(struct rw_buf *out, const struct rw_about *about,
+		    const struct rw_style *st)
+{
+	put_heading(out, about->title, st);
+	put_plain(out, about->claim, st);
+	rw_buf_putc(out, '\n');
+	put_plain(out, about->pattern, st);
+	return out->failed ? -1 : 0;
+}
+
+int rw_format_matches(struct rw_buf *out, const struct rw_results *res,
+		      const struct rw_domain *const *doms,
+		      const struct rw_style *st)
+{
+	const struct para head = { "", "", 0, BOLD, NULL, 0 };
+	size_t i;
+
+	for (i = 0; i < res->n; i++) {
+		const struct rw_match *m = &res->v[i];
+		const struct para text = { "  ", "  ", 0, MATCH, m->spans,
+					   m->nspans };
+		char *heading = domain_heading(doms[m->domain]);
+
+		if (!heading)
+			return -1;
+		if (i)
+			rw_buf_putc(out, '\n');
+		put_para(out, heading, &head, st);
+		free(heading);
+		put_para(out, m->sentence, &text, st);
+	}
+	return out->failed ? -1 : 0;
+}
+
+/*
+ * The table.  Columns are as wide as their widest cell; when the table is
+ * wider than the line, the widest flexible column loses a column at a time
+ * down to a floor of 8 (or its heading), then the widest of all down to 2,
+ * and cells wrap inside their column.  One space separates the columns;
+ * lines carry no trailing spaces.
+ */
+#define FLEX_FLOOR	8
+#define HARD_FLOOR	2
+
+struct layout {
+	size_t width[RW_NCOLS];
+	size_t floor[RW_NCOLS];
+};
+
+static void measure(const struct rw_table *t, struct layout *lay)
+{
+	char tmp[32];
+	size_t c, r;
+
+	for (c = 0; c < t->ncols; c++) {
+		const char *head = rw_columns[t->cols[c]].name;
+		size_t w = t->noheadings ? 0 : strlen(head);
+
+		for (r = 0; r < t->nrows; r++) {
+			const char *s = rw_cell_text(&t->rows[r], t->cols[c],
+						     tmp, sizeof(tmp));
+			size_t cw = rw_str_width(s, strlen(s));
+
+			if (cw > w)
+				w = cw;
+		}
+		lay->width[c] = w ? w : 1;
+		lay->floor[c] = t->noheadings ? FLEX_FLOOR : strlen(head);
+		if (lay->floor[c] < FLEX_FLOOR)
+			lay->floor[c] = FLEX_FLOOR;
+	}
+}
+
+/* Narrow the widest column allowed by @flex_only above its floor. */
+static bool narrow_one(const struct rw_table *t, struct layout *lay,
+		       bool flex_only)
+{
+	size_t c, best = SIZE_MAX;
+
+	for (c = 0; c < t->ncols; c++) {
+		size_t floor = flex_only ? lay->floor[c] : HARD_FLOOR;
+
+		if (flex_only && !rw_columns[t->cols[c]].flexible)
+			continue;
+		if (lay->width[c] <= floor)
+			continue;
+		if (best == SIZE_MAX || lay->width[c] > lay->width[best])
+			best = c;
+	}
+	if (best == SIZE_MAX)
+		return false;
+	lay->width[best]--;
+	return true;
+}
+
+static void fit(const struct rw_table *t, struct layout *lay, size_t width)
+{
+	size_t total = t->ncols - 1, c;
+
+	for (c = 0; c < t->ncols; c++)
+		total += lay->width[c];
+	while (total > width && narrow_one(t, lay, true))
+		total--;
+	while (total > width && narrow_one(t, lay, false))
+		total--;
+}
+
+/* Put one row of cells @text, wrapped in their columns. */
+static void put_row(struct rw_buf *out, const struct rw_table *t,
+		    const struct layout *lay, const char *const *text)
+{
+	size_t pos[RW_NCOLS] = { 0 }, len[RW_NCOLS], c;
+	bool more;
+
+	for (c = 0; c < t->ncols; c++)
+		len[c] = strlen(text[c]);
+	do {
+		size_t linestart = out->len;
+
+		more = false;
+		for (c = 0; c < t->ncols; c++) {
+			size_t start = 0, end = 0, w = 0, pad;
+			bool right = rw_columns[t->cols[c]].right;
+
+			if (pos[c] < len[c] || (pos[c] == 0 && len[c] == 0)) {
+				pos[c] = rw_wrap_next(text[c], len[c], pos[c],
+						      lay->width[c],
+						      t->cols[c] == RW_COL_PROJECTS ?
+						      RW_WRAP_LIST : 0, &start, &end);
+				w = rw_str_width(text[c] + start, end - start);
+				more |= pos[c] < len[c];
+			}
+			pad = lay->width[c] > w ? lay->width[c] - w : 0;
+			if (c)
+				rw_buf_putc(out, ' ');
+			if (right)
+				rw_buf_repeat(out, " ", pad);
+			rw_buf_add(out, text[c] + start, end - start);
+			if (!right)
+				rw_buf_repeat(out, " ", pad);
+		}
+		if (!out->failed)
+			out->len = trim_end(out->data, linestart, out->len);
+		rw_buf_putc(out, '\n');
+	} while (more);
+}
+
+int rw_format_table(struct rw_buf *out, const struct rw_table *t,
+		    const struct rw_style *st)
+{
+	const char *text[RW_NCOLS];
+	char tmp[RW_NCOLS][32];
+	struct layout lay;
+	size_t c, r;
+
+	if (t->ncols == 0 || t->ncols > RW_NCOLS)
+		return -1;
+	measure(t, &lay);
+	fit(t, &lay, st->width);
+	if (!t->noheadings) {
+		for (c = 0; c < t->ncols; c++)
+			text[c] = rw_columns[t->cols[c]].name;
+		put_row(out, t, &lay, text);
+	}
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++)
+			text[c] = rw_cell_text(&t->rows[r], t->cols[c], tmp[c],
+					       sizeof(tmp[c]));
+		put_row(out, t, &lay, text);
+	}
+	return out->failed ? -1 : 0;
+}
