@@ -2,7 +2,7 @@
 /*
  * rwbench: what a read of /proc/rustwhere costs, beside its anchors.
  *
- *   rwbench [-r ROUNDS] [-n ITERATIONS] [-s SPAWNS] DOMAIN_FILE MODULE_KO [READER]
+ *   rwbench [-r ROUNDS] [-n ITERATIONS] [-s SPAWNS] [-c CAT] DOMAIN_FILE MODULE_KO [READER]
  *
  * Run as root in a guest with the module loaded.  Every figure is the
  * median of ROUNDS interleaved rounds (each round measures every subject
@@ -21,6 +21,9 @@
  *               not).
  *   footprint   /sys/module/rustwhere/coresize and the size of the .ko.
  *   reader      wall time of "rustwhere" and "rustwhere --all" against
+ *               cat of the same files: coreutils' cat (-c CAT, dynamically
+ *               linked like the reader) is the anchor, busybox's static
+ *               cat and "rustwhere --version" (start-up alone) are shown;
  *               cat of every file of /proc/rustwhere.
  *
  * The table goes to stdout, then the same figures as one JSON document
@@ -362,7 +365,7 @@ static const char *verdict(double ratio, double limit)
 int main(int argc, char **argv)
 {
 	int rounds = 9, iterations = 2000, spawns = 40, opt, nreader = 0, alloc_ok;
-	const char *file, *ko, *reader = NULL;
+	const char *file, *ko, *reader = NULL, *dyncat = NULL;
 	/* The same bytes at the same depth and name length, on tmpfs. */
 	char tmpfs_copy[] = "/tmp/rustwhere/systems";
 	struct sites alloc[3];
@@ -371,8 +374,9 @@ int main(int argc, char **argv)
 	glob_t g;
 	int k;
 
-	while ((opt = getopt(argc, argv, "r:n:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:s:c:")) != -1) {
 		switch (opt) {
+		case 'c': dyncat = optarg; break;
 		case 'r': rounds = atoi(optarg); break;
 		case 'n': iterations = atoi(optarg); break;
 		case 's': spawns = atoi(optarg); break;
@@ -382,7 +386,7 @@ int main(int argc, char **argv)
 	if (argc - optind < 2 || argc - optind > 3 || rounds < 1 || rounds > MAX_ROUNDS ||
 	    iterations < 1 || spawns < 1) {
 usage:
-		fprintf(stderr, "usage: rwbench [-r ROUNDS] [-n ITERATIONS] [-s SPAWNS] DOMAIN_FILE MODULE_KO [READER]\n");
+		fprintf(stderr, "usage: rwbench [-r ROUNDS] [-n ITERATIONS] [-s SPAWNS] [-c CAT] DOMAIN_FILE MODULE_KO [READER]\n");
 		return 2;
 	}
 	file = argv[optind];
@@ -418,26 +422,32 @@ usage:
 		die("stat %s", ko);
 
 	/* The reader against cat of the same files. */
-	static char *table_argv[4], *all_argv[4];
-	char **cat_argv = NULL;
-	struct subject rd[3];
+	static char *table_argv[4], *all_argv[4], *version_argv[4];
+	char **cat_argv = NULL, **dyncat_argv = NULL;
+	struct subject rd[5];
 
 	if (reader) {
 		if (glob("/proc/rustwhere/*", 0, NULL, &g))
 			die("glob /proc/rustwhere/*");
 		cat_argv = calloc(g.gl_pathc + 2, sizeof(*cat_argv));
-		if (!cat_argv)
+		dyncat_argv = calloc(g.gl_pathc + 2, sizeof(*cat_argv));
+		if (!cat_argv || !dyncat_argv)
 			die("calloc");
 		cat_argv[0] = "/bin/cat";
+		dyncat_argv[0] = (char *)(dyncat ? dyncat : "/bin/cat");
 		for (k = 0; k < (int)g.gl_pathc; k++)
-			cat_argv[k + 1] = g.gl_pathv[k];
+			cat_argv[k + 1] = dyncat_argv[k + 1] = g.gl_pathv[k];
 		table_argv[0] = (char *)reader;
 		all_argv[0] = (char *)reader;
 		all_argv[1] = "--all";
-		rd[0] = (struct subject){ .name = "cat", .path = "/bin/cat", .run = run_spawn, .fd = -1, .argv = cat_argv };
+		version_argv[0] = (char *)reader;
+		version_argv[1] = "--version";
+		rd[0] = (struct subject){ .name = "cat", .path = dyncat_argv[0], .run = run_spawn, .fd = -1, .argv = dyncat_argv };
 		rd[1] = (struct subject){ .name = "rustwhere_table", .path = reader, .run = run_spawn, .fd = -1, .argv = table_argv };
 		rd[2] = (struct subject){ .name = "rustwhere_all", .path = reader, .run = run_spawn, .fd = -1, .argv = all_argv };
-		nreader = 3;
+		rd[3] = (struct subject){ .name = "rustwhere_version", .path = reader, .run = run_spawn, .fd = -1, .argv = version_argv };
+		rd[4] = (struct subject){ .name = "busybox_cat", .path = "/bin/cat", .run = run_spawn, .fd = -1, .argv = cat_argv };
+		nreader = 5;
 		measure(rd, nreader, rounds, spawns);
 	}
 
@@ -456,6 +466,9 @@ usage:
 	if (nreader) {
 		row("reader: rustwhere (table)", &rd[1], &rd[0], "<= 2x cat /proc/rustwhere/*");
 		row("reader: rustwhere --all", &rd[2], &rd[0], "");
+		row("reader: rustwhere --version", &rd[3], &rd[0], "(start-up alone)");
+		row("reader: rustwhere (table)", &rd[1], &rd[3], "(its work)");
+		row("reader: busybox cat (static)", &rd[4], &rd[0], "");
 	}
 	if (alloc_ok) {
 		print_sites("rustwhere", &alloc[0]);

@@ -87,6 +87,9 @@ make_initramfs() {
 	install -m 0755 "$here/demo.sh" "$root/rustwhere/tests/vm/"
 	if [ -x "$rwbench" ]; then
 		install -D -m 0755 "$rwbench" "$root/rustwhere/tests/bench/rwbench"
+		# The benchmark's anchor for the reader: the cat users run,
+		# dynamically linked like the reader.
+		copy_with_libs "$(command -v cat)" "$root" /rustwhere/tests/bench/cat
 	fi
 	if [ -x "$reader" ]; then
 		copy_with_libs "$reader" "$root" /rustwhere/userspace/rustwhere
