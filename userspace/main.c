@@ -6,13 +6,16 @@
  * named domains, search), messages and the exit status.  Reading, parsing
  * and formatting live in the rw*.c library, which neither prints nor exits.
  *
- * The reader never calls setlocale(): it decodes UTF-8 and measures text
- * itself, so it prints the same bytes in every locale, including a minimal
- * initramfs without locale data.
+ * The reader does not use the user's locale: it sets LC_CTYPE to C.UTF-8,
+ * for libsmartcols to measure and print UTF-8 in the table, and decodes
+ * and measures the prose itself.  So it prints the same bytes in every
+ * locale; where C.UTF-8 is missing (a minimal initramfs), only the table
+ * differs: libsmartcols prints its non-ASCII bytes as \xHH.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -691,6 +694,9 @@ int main(int argc, char **argv)
 	struct rw_root root;
 	const char *env = getenv("RUSTWHERE_ROOT");
 
+	/* C.UTF-8, not the user's locale (glibc also knows it as C.utf8). */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "C.utf8");
 	ctl.root = env && *env ? env : RW_DEFAULT_ROOT;
 	parse_options(&ctl, argc, argv);
 	check_usage(&ctl);

@@ -6,12 +6,22 @@
  * way lsblk and findmnt do: -J is JSON (PROJECTS an array, SCORE a number),
  * -P is KEY="value" with anything unsafe for a shell as \xHH, -r is raw
  * with spaces and non-ASCII as \xHH.  Those three print the same bytes in
- * every locale.  The table for people is laid out by rwformat.c instead,
- * see there why.
+ * every locale.
+ *
+ * It lays out the table for people too, in the locale main() sets, C.UTF-8
+ * whatever the user's is: there it measures text with the C library's
+ * wcwidth() and prints it as it is (the text is valid UTF-8 without control
+ * characters, rwparse.c makes sure), so that curly quotes and CJK come
+ * out as they are.  Where no UTF-8 locale can be set, it prints \xHH for non-ASCII
+ * bytes.  rwformat.c wraps the long cells at spaces, to lines libsmartcols
+ * prints one under the other.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include <libsmartcols.h>
 
@@ -227,6 +237,165 @@ int rw_scols_print(const struct rw_table *t, enum rw_scols_mode mode,
 		else
 			rc = scols_print_table_to_string(tb, str);
 	}
+	scols_unref_table(tb);
+	if (rc)
+		return rw_error_set(err, RW_ENOMEM, "cannot print the table");
+	return 0;
+}
+
+int rw_scols_char_width(const char *s, size_t len, size_t *n)
+{
+	unsigned char c = (unsigned char)*s;
+	mbstate_t st;
+	wchar_t wc;
+	size_t k;
+
+	*n = 1;
+	if (MB_CUR_MAX == 1) {			/* mbs_safe_nwidth() */
+		if (c == '\\' && len > 1 && s[1] == 'x')
+			return 4;
+		return isprint(c) ? 1 : 4;
+	}
+	if (iscntrl(c))				/* mbs_nwidth() */
+		return 0;
+	memset(&st, 0, sizeof(st));
+	k = mbrtowc(&wc, s, len, &st);
+	if (k == 0 || k == (size_t)-1 || k == (size_t)-2)
+		return 0;
+	*n = k;
+	return iswprint((wint_t)wc) ? wcwidth(wc) : -1;
+}
+
+size_t rw_scols_width(const char *s, size_t len)
+{
+	size_t w = 0, i = 0, n;
+
+	while (i < len) {
+		int cw = rw_scols_char_width(s + i, len - i, &n);
+
+		w += cw < 0 ? 1 : (size_t)cw;		/* U+FFFD */
+		i += n;
+	}
+	return w;
+}
+
+static bool has_lines(const char *const *text, size_t first, size_t step,
+		      size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strchr(text[first + i * step], '\n'))
+			return true;
+	return false;
+}
+
+/*
+ * The columns of the table for people, named by the first row of @text
+ * when @names is set; @first is the first row of @text to print.  @split:
+ * the cells are split into lines of the table, see rw_scols_table().
+ */
+static int human_columns(struct libscols_table *tb, const struct rw_table *t,
+			 const char *const *text, size_t first, bool names,
+			 bool split, bool color)
+{
+	size_t c, nc = t->ncols;
+
+	for (c = 0; c < nc; c++) {
+		int fl = rw_columns[t->cols[c]].right ? SCOLS_FL_RIGHT : 0;
+		struct libscols_column *cl;
+
+		/* No name without headings: it would make the column wider. */
+		cl = scols_table_new_column(tb, names ? text[c] : "", 0, fl);
+		if (!cl)
+			return -1;
+		if (names && color &&
+		    scols_cell_set_color(scols_column_get_header(cl), "bold"))
+			return -1;
+		/* A column of several-line cells, as lsblk's MOUNTPOINTS. */
+		if (!split &&
+		    has_lines(text, first * nc + c, nc, t->nrows + 1 - first) &&
+		    (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) ||
+		     scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					       scols_wrapnl_nextchunk, NULL) ||
+		     scols_column_set_safechars(cl, "\n")))
+			return -1;
+	}
+	return 0;
+}
+
+/* Add the row of @nc @cells, as one line or, if @split, one a line of theirs. */
+static int human_row(struct libscols_table *tb, const char *const *cells,
+		     size_t nc, bool split, bool bold)
+{
+	const char *pos[RW_NCOLS];
+	bool more;
+	size_t c;
+
+	memcpy(pos, cells, nc * sizeof(*pos));
+	do {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln || (bold && scols_line_set_color(ln, "bold")))
+			return -1;
+		more = false;
+		for (c = 0; c < nc; c++) {
+			const char *nl = split ? strchr(pos[c], '\n') : NULL;
+			size_t len = nl ? (size_t)(nl - pos[c]) : strlen(pos[c]);
+			char *s = rw_strndup(pos[c], len);
+
+			if (!s)
+				return -1;
+			if (scols_line_refer_data(ln, c, s)) {	/* takes s */
+				free(s);
+				return -1;
+			}
+			pos[c] += nl ? len + 1 : len;
+			more |= nl != NULL;
+		}
+	} while (more);
+	return 0;
+}
+
+int rw_scols_table(const struct rw_table *t, const char *const *text,
+		   size_t width, bool color, char **str, struct rw_error *err)
+{
+	struct libscols_table *tb;
+	size_t r, nc = t->ncols;
+	bool head_row, split;
+	int rc = -1;
+
+	if (nc == 0 || nc > RW_NCOLS)
+		return rw_error_set(err, RW_ENOMEM, "cannot print the table");
+	tb = scols_new_table();
+	if (!tb)
+		return rw_error_set(err, RW_ENOMEM, "out of memory");
+	/*
+	 * Headings of several lines are a first row, as libsmartcols' are
+	 * one line; so are those of a table without rows, which it would
+	 * not print.
+	 */
+	head_row = !t->noheadings && (t->nrows == 0 || has_lines(text, 0, 1, nc));
+	/*
+	 * Where no UTF-8 locale could be set, libsmartcols escapes the bytes
+	 * outside ASCII, and 2.38 then misaligns the lines of several-line
+	 * cells (it measures each \xHH of theirs as 7 columns): each line
+	 * of the cells is a line of the table there.
+	 */
+	split = MB_CUR_MAX == 1;
+	if (scols_table_set_termwidth(tb, width) ||
+	    scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS) ||
+	    scols_table_enable_colors(tb, color) ||
+	    scols_table_enable_noencoding(tb, !split) ||
+	    scols_table_enable_noheadings(tb, t->noheadings || head_row) ||
+	    human_columns(tb, t, text, head_row ? 0 : 1,
+			  !t->noheadings && !head_row, split, color))
+		goto out;
+	for (r = head_row ? 0 : 1; r <= t->nrows; r++)
+		if (human_row(tb, text + r * nc, nc, split, r == 0 && color))
+			goto out;
+	rc = scols_print_table_to_string(tb, str);
+out:
 	scols_unref_table(tb);
 	if (rc)
 		return rw_error_set(err, RW_ENOMEM, "cannot print the table");

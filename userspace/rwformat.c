@@ -2,18 +2,17 @@
 /*
  * rustwhere: the output for people: reading view, search results, table.
  *
- * The table is laid out here rather than by libsmartcols: libsmartcols
- * measures and escapes text through the C library's locale, so in the C
- * locale, the only one a minimal initramfs has, it prints every non-ASCII
- * character as \xHH and aligns the columns by those escapes.  The reader
- * must print the same bytes everywhere, so the text for people is measured
- * with the reader's own width table, and libsmartcols does the formats
- * that do not depend on it (JSON, pairs, raw; see rwcols.c).
+ * The reading view and the search results are prose, wrapped here and
+ * measured with the reader's own width table (rwutf8.c), so they are the
+ * same bytes in every locale and where there is no locale data at all.
+ * The table is drawn by libsmartcols (rwcols.c); its cells are wrapped
+ * here, at spaces, and measured as libsmartcols measures them.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rwcols.h"
 #include "rwformat.h"
 #include "rwutf8.h"
 
@@ -34,6 +33,25 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 	return end;
 }
 
+/* The columns of the character at @s, and its length in *@n. */
+static size_t char_width(const char *s, size_t len, unsigned int flags,
+			 size_t *n)
+{
+	uint32_t cp;
+
+	if (flags & RW_WRAP_TABLE) {
+		int w = rw_scols_char_width(s, len, n);
+
+		return w < 0 ? 1 : (size_t)w;		/* U+FFFD */
+	}
+	*n = rw_utf8_decode(s, len, &cp);
+	if (*n == 0) {				/* not reached for checked text */
+		*n = 1;
+		return 1;
+	}
+	return (size_t)rw_cp_width(cp);
+}
+
 size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
 		    unsigned int flags, size_t *start, size_t *end)
 {
@@ -44,20 +62,13 @@ size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
 		pos++;
 	*start = pos;
 	for (i = pos; i < len;) {
-		uint32_t cp;
-		size_t n = rw_utf8_decode(s + i, len - i, &cp);
-		size_t w;
+		size_t n, w = char_width(s + i, len - i, flags, &n);
 
-		if (n == 0) {			/* not reached for checked text */
-			n = 1;
-			cp = '?';
-		}
-		if (cp == ' ') {
+		if (s[i] == ' ') {
 			brk.space = i;
 			if (i > pos && s[i - 1] == ',')
 				brk.list = i;
 		}
-		w = (size_t)rw_cp_width(cp);
 		if (col + w > width) {
 			if ((flags & RW_WRAP_LIST) && brk.list > pos)
 				i = brk.list;
@@ -223,11 +234,14 @@ int rw_format_matches(struct rw_buf *out, const struct rw_results *res,
 }
 
 /*
- * The table.  Columns are as wide as their widest cell; when the table is
- * wider than the line, the widest flexible column loses a column at a time
- * down to a floor of 8 (or its heading), then the widest of all down to 2,
- * and cells wrap inside their column.  One space separates the columns;
- * lines carry no trailing spaces.
+ * The table.  The layout is decided here, and libsmartcols draws it.
+ * Columns are as wide as their widest cell; when the table is wider than
+ * the line, the widest flexible column loses a column at a time down to a
+ * floor of 8 (or its heading), then the widest of all down to 2.  Each
+ * cell is then wrapped at spaces (after a comma first for PROJECTS) to the
+ * width of its column, its lines joined with '\n', which libsmartcols
+ * prints one under the other; its own wrapping would cut words anywhere.
+ * One space separates the columns, and lines carry no trailing spaces.
  */
 #define FLEX_FLOOR	8
 #define HARD_FLOOR	2
@@ -249,7 +263,7 @@ static void measure(const struct rw_table *t, struct layout *lay)
 		for (r = 0; r < t->nrows; r++) {
 			const char *s = rw_cell_text(&t->rows[r], t->cols[c],
 						     tmp, sizeof(tmp));
-			size_t cw = rw_str_width(s, strlen(s));
+			size_t cw = rw_scols_width(s, strlen(s));
 
 			if (cw > w)
 				w = cw;
@@ -295,68 +309,94 @@ static void fit(const struct rw_table *t, struct layout *lay, size_t width)
 		total--;
 }
 
-/* Put one row of cells @text, wrapped in their columns. */
-static void put_row(struct rw_buf *out, const struct rw_table *t,
-		    const struct layout *lay, const char *const *text)
+/* Add s[start, end) to @b, U+FFFD for what the table cannot print. */
+static void add_printable(struct rw_buf *b, const char *s, size_t start,
+			  size_t end)
 {
-	size_t pos[RW_NCOLS] = { 0 }, len[RW_NCOLS], c;
-	bool more;
+	size_t n;
 
-	for (c = 0; c < t->ncols; c++)
-		len[c] = strlen(text[c]);
-	do {
-		size_t linestart = out->len;
+	while (start < end) {
+		if (rw_scols_char_width(s + start, end - start, &n) < 0)
+			rw_buf_puts(b, "\xef\xbf\xbd");
+		else
+			rw_buf_add(b, s + start, n);
+		start += n;
+	}
+}
 
-		more = false;
-		for (c = 0; c < t->ncols; c++) {
-			size_t start = 0, end = 0, w = 0, pad;
-			bool right = rw_columns[t->cols[c]].right;
+/* Add @s wrapped to @width columns to @b, lines joined by '\n', then a NUL. */
+static void add_wrapped(struct rw_buf *b, const char *s, size_t width,
+			unsigned int flags)
+{
+	size_t len = trim_end(s, 0, strlen(s)), pos = 0, start, end;
 
-			if (pos[c] < len[c] || (pos[c] == 0 && len[c] == 0)) {
-				pos[c] = rw_wrap_next(text[c], len[c], pos[c],
-						      lay->width[c],
-						      t->cols[c] == RW_COL_PROJECTS ?
-						      RW_WRAP_LIST : 0, &start, &end);
-				w = rw_str_width(text[c] + start, end - start);
-				more |= pos[c] < len[c];
-			}
-			pad = lay->width[c] > w ? lay->width[c] - w : 0;
-			if (c)
-				rw_buf_putc(out, ' ');
-			if (right)
-				rw_buf_repeat(out, " ", pad);
-			rw_buf_add(out, text[c] + start, end - start);
-			if (!right)
-				rw_buf_repeat(out, " ", pad);
-		}
-		if (!out->failed)
-			out->len = trim_end(out->data, linestart, out->len);
+	while (pos < len) {
+		pos = rw_wrap_next(s, len, pos, width, flags | RW_WRAP_TABLE,
+				   &start, &end);
+		add_printable(b, s, start, end);
+		if (pos < len)
+			rw_buf_putc(b, '\n');
+	}
+	rw_buf_putc(b, '\0');
+}
+
+/* Add the lines of @s to @out without the spaces that end them. */
+static void add_trimmed(struct rw_buf *out, const char *s)
+{
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+		rw_buf_add(out, s, trim_end(s, 0, len));
 		rw_buf_putc(out, '\n');
-	} while (more);
+		s += nl ? len + 1 : len;
+	}
 }
 
 int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 		    const struct rw_style *st)
 {
-	const char *text[RW_NCOLS];
-	char tmp[RW_NCOLS][32];
+	size_t nc = t->ncols, n, i, c, *off = NULL;
+	const char **text = NULL;
+	struct rw_buf cells;
 	struct layout lay;
-	size_t c, r;
+	char tmp[32], *str = NULL;
+	int rc = -1;
 
-	if (t->ncols == 0 || t->ncols > RW_NCOLS)
+	if (nc == 0 || nc > RW_NCOLS)
 		return -1;
 	measure(t, &lay);
 	fit(t, &lay, st->width);
-	if (!t->noheadings) {
-		for (c = 0; c < t->ncols; c++)
-			text[c] = rw_columns[t->cols[c]].name;
-		put_row(out, t, &lay, text);
+
+	/* The headings, then the cells, each a string in @cells. */
+	n = (t->nrows + 1) * nc;
+	rw_buf_init(&cells);
+	off = calloc(n, sizeof(*off));
+	text = calloc(n, sizeof(*text));
+	if (!off || !text)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct rw_row *row = i < nc ? NULL : &t->rows[i / nc - 1];
+		int col = t->cols[i % nc];
+
+		c = i % nc;
+		off[i] = cells.len;
+		add_wrapped(&cells, row ? rw_cell_text(row, col, tmp, sizeof(tmp)) :
+			    rw_columns[col].name, lay.width[c],
+			    col == RW_COL_PROJECTS ? RW_WRAP_LIST : 0);
 	}
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++)
-			text[c] = rw_cell_text(&t->rows[r], t->cols[c], tmp[c],
-					       sizeof(tmp[c]));
-		put_row(out, t, &lay, text);
+	if (cells.failed)
+		goto out;
+	for (i = 0; i < n; i++)
+		text[i] = cells.data + off[i];
+	if (rw_scols_table(t, text, st->width, st->color, &str, NULL) == 0) {
+		add_trimmed(out, str);
+		rc = out->failed ? -1 : 0;
 	}
-	return out->failed ? -1 : 0;
+out:
+	free(str);
+	free(text);
+	free(off);
+	rw_buf_free(&cells);
+	return rc;
 }

@@ -2,10 +2,12 @@
 /*
  * rustwhere: UTF-8 decoding, display width, case folding and word classes.
  *
- * The reader does its own decoding and keeps its own width table instead
- * of calling mbrtowc() and wcwidth(): those depend on the locale, and the
- * reader must print the same bytes in a minimal initramfs that has no
- * locale data at all as on a desktop in a UTF-8 locale.
+ * The prose (reading view, search results) is measured with this width
+ * table rather than with wcwidth(): wcwidth() needs locale data, and the
+ * prose must be the same bytes in a minimal initramfs that has none as on
+ * a desktop.  The table is measured by libsmartcols, through wcwidth() in
+ * C.UTF-8 (rwcols.c); the two agree on the text of module/content and of
+ * the test fixtures (tests/host/run.sh checks it).
  */
 #ifndef RW_UTF8_H
 #define RW_UTF8_H

@@ -3,14 +3,21 @@
  * libFuzzer target for the reader's parser and formatters.
  *
  * Input: byte 0 picks the width (RW_WIDTH_MIN + byte), byte 1 bit 0 turns
- * colour on, the rest is the text of a file.  It is parsed as an index, as
- * an about file and as a domain file; whatever parses is formatted every
- * way the reader can (reading view, search results, table, JSON, pairs,
- * raw), and each output for people is checked: valid UTF-8, and no line
- * wider than the width.  A breach aborts, so libFuzzer reports it.
+ * colour on and bit 1 runs in the C locale, as the reader does where it
+ * cannot set C.UTF-8; the rest is the text of a file.  It is parsed as an
+ * index, as an about file and as a domain file; whatever parses is
+ * formatted every way the reader can (reading view, search results, table,
+ * JSON, pairs, raw), and each output for people is checked: valid UTF-8,
+ * and no line wider than the width, measured as the reader measures it
+ * (its own width table for the prose, libsmartcols' for the table).  In
+ * the C locale the table must be ASCII (libsmartcols escapes the rest), and
+ * may be wider: a \xHH does not fit a column of 2.  A breach aborts, so
+ * libFuzzer reports it.
  *
  * Built and run for a bounded time by tests/host/run.sh.
  */
+#include <locale.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +37,14 @@ static void fail(const char *what, const struct rw_buf *out)
 	abort();
 }
 
-/* Every line of @out: valid UTF-8, at most @width columns without SGR codes. */
-static void check_output(const struct rw_buf *out, size_t width)
+/* C.UTF-8 as the reader sets it, or NULL if there is none. */
+static const char *utf8_locale;
+
+/*
+ * Every line of @out: valid UTF-8, at most @width columns without SGR
+ * codes, measured by libsmartcols' measure when @table is set.
+ */
+static void check_output(const struct rw_buf *out, size_t width, bool table)
 {
 	size_t i = 0, col = 0;
 
@@ -52,10 +65,23 @@ static void check_output(const struct rw_buf *out, size_t width)
 			i++;
 			continue;
 		}
+		if (table && MB_CUR_MAX == 1) {
+			if ((unsigned char)out->data[i] >= 0x80)
+				fail("not ASCII in a table in the C locale", out);
+			i++;
+			continue;
+		}
 		n = rw_utf8_decode(out->data + i, out->len - i, &cp);
 		if (n == 0)
 			fail("invalid UTF-8 in the output", out);
-		col += (size_t)rw_cp_width(cp);
+		if (table) {
+			int w = rw_scols_char_width(out->data + i, out->len - i, &n);
+
+			if (w < 0)
+				fail("a character the table cannot print", out);
+			col += (size_t)w;
+		} else
+			col += (size_t)rw_cp_width(cp);
 		if (col > width)
 			fail("a line is wider than the width", out);
 		i += n;
@@ -93,10 +119,11 @@ static void fuzz_domain(const struct rw_domain *dom, const struct rw_style *st)
 
 	rw_buf_init(&out);
 	rw_format_domain(&out, dom, st);
-	check_output(&out, st->width);
+	check_output(&out, st->width, false);
 	rw_buf_reset(&out);
-	rw_format_table(&out, &t, st);
-	check_output(&out, st->width);
+	if (rw_format_table(&out, &t, st))
+		fail("the table failed", &out);
+	check_output(&out, st->width, true);
 	scols_all(&t);
 
 	/* Search for the title as a phrase, or for "rust" if it has no word. */
@@ -106,14 +133,15 @@ static void fuzz_domain(const struct rw_domain *dom, const struct rw_style *st)
 	if (rw_search(doms, 1, &terms, &res, NULL) == 0) {
 		rw_buf_reset(&out);
 		rw_format_matches(&out, &res, doms, st);
-		check_output(&out, st->width);
+		check_output(&out, st->width, false);
 		if (res.n) {
 			row.match = &res.v[0];
 			t.name = "matches";
 			t.ncols = 7;
 			rw_buf_reset(&out);
-			rw_format_table(&out, &t, st);
-			check_output(&out, st->width);
+			if (rw_format_table(&out, &t, st))
+				fail("the table failed", &out);
+			check_output(&out, st->width, true);
 			scols_all(&t);
 		}
 		rw_results_free(&res);
@@ -123,7 +151,22 @@ out:
 	rw_buf_free(&out);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The locale the reader sets in main(). */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (setlocale(LC_CTYPE, "C.UTF-8"))
+		utf8_locale = "C.UTF-8";
+	else if (setlocale(LC_CTYPE, "C.utf8"))
+		utf8_locale = "C.utf8";
+	else
+		fprintf(stderr, "fuzz-rustwhere: no C.UTF-8 locale\n");
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -133,12 +176,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rw_about about;
 	struct rw_domain dom;
 	struct rw_buf out;
+	bool c_locale;
 
 	if (size < 2 || size - 2 > RW_FILE_MAX)
 		return 0;
 	st.width = RW_WIDTH_MIN + data[0];
 	st.color = data[1] & 1;
+	c_locale = (data[1] & 2) && utf8_locale;
 	size -= 2;
+	if (c_locale)
+		setlocale(LC_CTYPE, "C");
 
 	if (rw_parse_index(text, size, "index", &idx, NULL) == 0)
 		rw_index_free(&idx);
@@ -146,7 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rw_parse_about(text, size, "about", &about, NULL) == 0) {
 		rw_buf_init(&out);
 		rw_format_about(&out, &about, &st);
-		check_output(&out, st.width);
+		check_output(&out, st.width, false);
 		rw_buf_free(&out);
 		rw_about_free(&about);
 	}
@@ -155,5 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_domain(&dom, &st);
 		rw_domain_free(&dom);
 	}
+	if (c_locale)
+		setlocale(LC_CTYPE, utf8_locale);
 	return 0;
 }

@@ -14,6 +14,9 @@
 #   gcc    the plain build (-Werror), which the suite runs as is and under
 #          valgrind;
 #   clang  the same warning-free with clang (-Werror);
+#   widths widths.c, which checks that the reader's two measures of text
+#          (its width table for prose, libsmartcols' for the table) agree
+#          on every character of the fixtures;
 #   asan   clang -fsanitize=address,undefined -fno-sanitize-recover=all,
 #          which the suite runs too;
 #   fuzz   the libFuzzer target fuzz-rustwhere.c, run for FUZZ_SECONDS
@@ -26,8 +29,8 @@
 # of a tests/fixtures/ directory laid over it, or with a fault made here.
 #
 # Needs (Debian): bash coreutils make gcc clang libclang-rt-14-dev
-# libsmartcols-dev pkg-config valgrind jq util-linux (setpriv) bsdutils
-# (script) groff-base man-db, and the C.UTF-8 locale of libc-bin.
+# libsmartcols-dev pkg-config valgrind jq util-linux (setpriv, unshare)
+# bsdutils (script) groff-base man-db, and the C.UTF-8 locale of libc-bin.
 set -u
 export LC_ALL=C
 
@@ -155,6 +158,14 @@ build_all() {
 		build asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="$SAN_FLAGS -Werror"
 	check "the libFuzzer target builds" build_fuzzer
+	check "the width checker (widths.c) builds" build_widths
+}
+
+build_widths() {
+	# shellcheck disable=SC2046
+	gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$userspace" "$here/widths.c" \
+		"$tmp/build/gcc/librustwhere.a" $(pkg-config --cflags --libs smartcols) \
+		-o "$tmp/build/gcc/widths"
 }
 
 build_fuzzer() {
@@ -370,6 +381,7 @@ golden_cases() {
 	golden table-output-plus 0 --root good --width 120 -o +SUMMARY
 	golden show-output 0 --root good -o name,title cli data
 	golden search-table 0 --root good -o NAME,SCORE,MATCH search rust
+	golden search-table-none 1 --root good -o NAME,SCORE search nosuchword
 	golden json-list 0 --root good -J
 	golden json-show 0 --root good -J cli
 	golden json-all 0 --root good -J --all
@@ -518,14 +530,17 @@ check_pairs_eval() {
 	[ ! -e "$trees/pwned" ] || { echo "eval of -P ran a command"; return 1; }
 }
 
-# No line is wider than the width, counted by wc -L in a UTF-8 locale.
+# No line is wider than the width, counted by wc -L in a UTF-8 locale: the
+# prose, and tables of three, four and five columns.
 check_widths() {
 	local t w view max
 	locale -a 2> /dev/null | grep -qix 'c\.utf-\{0,1\}8' ||
 		{ echo "no C.UTF-8 locale to count with"; return 1; }
 	for t in good extra; do
 		for w in 20 21 23 29 31 40 47 55 64 80 99 120; do
-			for view in "--all" "" "search rust games memory"; do
+			for view in "--all" "" "search rust games memory" \
+				"-o NAME,TITLE,SUMMARY,PROJECTS,BODY" \
+				"-o NAME,TITLE,SCORE,MATCH search rust games memory"; do
 				# shellcheck disable=SC2086
 				rw --root "$t" --width "$w" --color=never $view
 				max=$(LC_ALL=C.UTF-8 wc -L < "$wd/out")
@@ -555,6 +570,25 @@ check_locales() {
 			cmp "$wd/ref" "$wd/out" || { echo "differs with $env: $args"; return 1; }
 		done
 	done
+}
+
+# The table is drawn by libsmartcols in the C.UTF-8 the reader sets, not in
+# the user's locale: the same bytes, UTF-8 as it is, in any locale.
+check_table_locales() {
+	local w env
+	for w in 40 80; do
+		for env in "" "LC_ALL=C" "LC_ALL=POSIX" "LOCPATH=/nonexistent" \
+			"LANG=en_US.ISO-8859-1"; do
+			# shellcheck disable=SC2086
+			(cd "$trees" && env -i PATH="$PATH" $env "${RUN[@]}" "$BIN" \
+				--root extra --width $w) > "$wd/out" 2> "$wd/err" ||
+				{ echo "'$env': exit $?"; cat "$wd/err"; return 1; }
+			cmp "$expected/extra-table-$w.out" "$wd/out" ||
+				{ echo "width $w differs with '$env'"; return 1; }
+		done
+	done
+	grep -q 'ゲーム' "$wd/out" && ! grep -qF '\x' "$wd/out" ||
+		{ echo "the table does not print UTF-8 as it is"; return 1; }
 }
 
 # The pieces the VM harness relies on: --all --width 80 is deterministic and
@@ -605,6 +639,20 @@ check_terminal() {
 		{ echo "search: the words are not highlighted"; return 1; }
 	pty env -u NO_COLOR TERM=xterm "${vg[@]}" "$BIN" --root good search memory safety
 	cmp "$wd/want-color" "$wd/out" || { echo "tty search: not as --color=always"; return 1; }
+	# The table: headings bold, by libsmartcols.
+	rw --root good --width 50 --color=always
+	cp "$wd/out" "$wd/want-color"
+	rw --root good --width 50 --color=never
+	cp "$wd/out" "$wd/want-plain"
+	grep -q $'^\033\\[1mNAME *\033\\[0m \033\\[1mTITLE' "$wd/want-color" ||
+		{ echo "table: the headings are not bold with --color=always"; return 1; }
+	[ "$(sed $'s/\033\\[[0-9;]*m//g' "$wd/want-color" | sed 's/ *$//')" = "$(cat "$wd/want-plain")" ] ||
+		{ echo "table: --color=always is not --color=never with bold headings"; return 1; }
+	grep -q $'\033' "$wd/want-plain" && { echo "table: colour with --color=never"; return 1; }
+	pty env -u NO_COLOR TERM=xterm "${vg[@]}" "$BIN" --root good
+	cmp "$wd/want-color" "$wd/out" || { echo "tty table: not bold at 50 columns"; return 1; }
+	pty env NO_COLOR=1 TERM=xterm "${vg[@]}" "$BIN" --root good
+	cmp "$wd/want-plain" "$wd/out" || { echo "tty table with NO_COLOR=1: not plain"; return 1; }
 	# Not a terminal: 80 columns, no colour.
 	rw --root good cli
 	cmp "$wd/out" <(cd "$trees" && "${vg[@]}" "$BIN" --root good --width 80 --color=never cli)
@@ -686,6 +734,56 @@ check_memory_cap() {
 		{ echo "exit $status"; cat "$wd/err"; return 1; }
 }
 
+# Where C.UTF-8 cannot be set (no locale data, as in a minimal initramfs):
+# the prose and -J, -P, -r are the same bytes, and so is a table of ASCII
+# text; libsmartcols writes the other bytes of a table as \xHH, in columns
+# that still line up and fit the width.  The locale data is hidden by an
+# empty directory mounted on /usr/lib/locale in a mount namespace.
+check_no_locale_data() {
+	local empty=$tmp/no-locale args name
+	mkdir -p "$empty"
+	nolocale() {
+		(cd "$trees" && unshare -m sh -c 'mount --bind "$0" /usr/lib/locale && exec "$@"' \
+			"$empty" "$@") > "$wd/out" 2> "$wd/err"
+	}
+	nolocale env LC_ALL=C.UTF-8 locale charmap || { cat "$wd/err"; return 1; }
+	[ "$(cat "$wd/out")" = "ANSI_X3.4-1968" ] ||
+		{ echo "C.UTF-8 is still there: $(cat "$wd/out")"; return 1; }
+	for args in "all-80 --root good --all --width 80 --color=never" \
+		"table-80 --root good --width 80" \
+		"extra-games-80 --root extra --width 80 games" "json-list --root good -J" \
+		"pairs-list --root good -P" "raw-list --root good -r" "extra-pairs --root extra -P games"; do
+		name=${args%% *}
+		# shellcheck disable=SC2086
+		nolocale "$BIN" ${args#* } || { echo "$args: exit $?"; cat "$wd/err"; return 1; }
+		cmp "$expected/$name.out" "$wd/out" || { echo "differs: $args"; return 1; }
+	done
+	for args in "--width 80" "--width 40" "--width 20"; do
+		# shellcheck disable=SC2086
+		nolocale "$BIN" --root extra $args || { echo "table $args: exit $?"; return 1; }
+		grep -qF '\xe2' "$wd/out" && ! grep -q $'\xe2' "$wd/out" ||
+			{ echo "table $args: not escaped"; cat "$wd/out"; return 1; }
+		[ "$(wc -L < "$wd/out")" -le "${args#--width }" ] && ! grep -q ' $' "$wd/out" ||
+			{ echo "table $args: too wide or trailing spaces"; cat "$wd/out"; return 1; }
+		# Where a column starts on the first line, a space before it on all.
+		awk 'NR == 1 {
+			for (i = 2; i <= length($0); i++)
+				if (substr($0, i - 1, 2) ~ /^ [^ ]/)
+					start[++n] = i
+		}
+		{
+			for (k = 1; k <= n; k++)
+				if (length($0) >= start[k] && substr($0, start[k] - 1, 1) != " ")
+					{ print "misaligned: " $0; exit 1 }
+		}' "$wd/out" || { echo "table $args"; return 1; }
+	done
+}
+
+# The reader's two measures of text (widths.c) agree on the fixtures.
+check_width_measures() {
+	(cd "$trees" && "$tmp/build/gcc/widths" good/* extra/* quoting/*)
+}
+
 # suite VARIANT [PART]: everything that runs the reader, for one build; PART
 # "golden" or "checks" runs half of it.
 suite() {
@@ -707,6 +805,8 @@ suite_checks() {
 	check "--all --width 80 --color=never is the same for the module source, a copy and RUSTWHERE_ROOT" \
 		check_vm_output
 	check "output is byte-identical in every locale and with no locale data" check_locales
+	check "the table is identical with LANG/LC_ALL unset, LC_ALL=C or POSIX, LOCPATH=/nonexistent" \
+		check_table_locales
 	check "a terminal sets the width and colour; NO_COLOR, TERM=dumb, --color=never do not colour" \
 		check_terminal
 	if [ "$(id -u)" -ne 0 ] || command -v setpriv > /dev/null; then
@@ -778,13 +878,36 @@ check_install() {
 	[ -x "$d/usr/local/bin/rustwhere" ]
 }
 
-# The version comes from VERSION only, through a -D define.
+# The version comes from VERSION only, through a -D define; the man page
+# has it in its .TH line, where it must be VERSION's.
 check_version_source() {
 	make -n -C "$userspace" OBJDIR="$tmp/build/dry" 2>&1 |
 		grep -qF -- "-DRUSTWHERE_VERSION='\"$(cat "$top/VERSION")\"'" ||
 		{ echo "no -DRUSTWHERE_VERSION from VERSION"; return 1; }
 	! grep -rnF -- "$(cat "$top/VERSION")" "$userspace"/*.c "$userspace"/*.h \
-		"$userspace"/Makefile "$userspace"/rustwhere.1 "$userspace"/rustwhere.bash-completion
+		"$userspace"/Makefile "$userspace"/rustwhere.bash-completion
+}
+
+check_man_version() {
+	local th
+	th=$(sed -n 's/^\.TH RUSTWHERE 1 "[^"]*" "rustwhere \([^"]*\)" .*/\1/p' "$userspace/rustwhere.1")
+	[ "$th" = "$(cat "$top/VERSION")" ] ||
+		{ echo "rustwhere.1 .TH says '$th', VERSION '$(cat "$top/VERSION")'"; return 1; }
+}
+
+# CPPFLAGS, CFLAGS and LDFLAGS reach the compiler and the linker, as
+# dpkg-buildflags passes them, and EXTRA_CFLAGS adds to CFLAGS.
+check_build_flags() {
+	local out
+	out=$(make -n -C "$userspace" OBJDIR="$tmp/build/flags" CPPFLAGS=-DRW_CPPFLAGS_SEEN \
+		CFLAGS="-O2 -DRW_CFLAGS_SEEN" EXTRA_CFLAGS=-DRW_EXTRA_SEEN \
+		LDFLAGS=-Wl,-z,relro,-z,now 2>&1) || { echo "$out"; return 1; }
+	# Every compile has the three; the link has LDFLAGS.
+	grep -- ' -c ' <<< "$out" | grep -v -- '-DRW_CPPFLAGS_SEEN.*-DRW_CFLAGS_SEEN.*-DRW_EXTRA_SEEN' &&
+		{ echo "a compile without CPPFLAGS, CFLAGS and EXTRA_CFLAGS"; return 1; }
+	grep -q -- ' -c .*/main\.c$' <<< "$out" || { echo "$out"; return 1; }
+	grep -- ' -o [^ ]*/rustwhere ' <<< "$out" | grep -q -- '-Wl,-z,relro,-z,now' ||
+		{ echo "the link lacks LDFLAGS"; echo "$out"; return 1; }
 }
 
 # --- main --------------------------------------------------------------------
@@ -808,6 +931,8 @@ check "man page: groff -ww without warnings, every section" check_man
 check "bash completion: options, columns, domains of --root or RUSTWHERE_ROOT" check_completion
 check "make install and uninstall honour DESTDIR and PREFIX" check_install
 check "the version comes from VERSION alone, as -DRUSTWHERE_VERSION" check_version_source
+check "the man page's .TH line carries the version in VERSION" check_man_version
+check "make honours CPPFLAGS, CFLAGS, EXTRA_CFLAGS and LDFLAGS" check_build_flags
 
 # The valgrind suite is the slowest: its two halves run in the background,
 # beside the other suites and the fuzzer, and their TAP lines are numbered
@@ -847,6 +972,14 @@ if [ -x "$tmp/build/gcc/rustwhere" ]; then
 	variant=gcc
 	check "no line wider than --width 20..120 (wc -L), no trailing spaces" check_widths
 	check "memory is bounded: a 4 GiB file is refused under ulimit -v 64 MiB" check_memory_cap
+	check "the prose's width table and libsmartcols' wcwidth() agree on the fixtures" \
+		check_width_measures
+	if [ "$(id -u)" -eq 0 ] && [ -d /usr/lib/locale ] && unshare -m true 2> /dev/null; then
+		check "without locale data: the same prose, -J, -P, -r; the table escaped, in the width" \
+			check_no_locale_data
+	else
+		skip "without locale data" "unshare -m needs root"
+	fi
 	variant=
 else
 	not_ok "the plain build is missing: its suite was not run"

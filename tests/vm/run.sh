@@ -93,6 +93,11 @@ make_initramfs() {
 	fi
 	if [ -x "$reader" ]; then
 		copy_with_libs "$reader" "$root" /rustwhere/userspace/rustwhere
+		# The reader measures text in the C.UTF-8 locale (libc-bin's).
+		if [ -d /usr/lib/locale/C.utf8 ]; then
+			mkdir -p "$root/usr/lib/locale"
+			cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
+		fi
 	fi
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 		gzip -1 > "$O/$1/initramfs.gz"
