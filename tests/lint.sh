@@ -17,16 +17,13 @@ top=$(cd "$here/.." && pwd)
 cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}
 O=${O:-$top/build}
 
-n=0
-failed=0
+. "$here/tap.sh"
+# result STATUS DESC FINDINGS: a test from a command's status and findings.
 result() {
-	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
+		ok "$2"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$3"
+		not_ok "$2" "$(cat "$3")"
 	fi
 }
 
@@ -70,6 +67,4 @@ for kver in ${*:-$("$here/vm/kernels.sh" list)}; do
 	result $rc "$kver: W=1 and sparse (C=2) without a warning" "$log.bad"
 done
 
-echo "1..$n"
-echo "$((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end

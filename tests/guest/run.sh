@@ -46,40 +46,10 @@ ko=$1
 tmp=$(mktemp -d /tmp/rustwhere-test.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
+# The guest's checks show what they saw even when they pass.
+TAP_SHOW_PASS=1
+. "$here/../tap.sh"
 echo "TAP version 13"
-
-# ok DESCRIPTION: record a pass; not_ok DESCRIPTION [DETAIL...]: a failure.
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for d in "$@"; do
-		echo "$d" | sed 's/^/# /'
-	done
-}
-# check DESCRIPTION COMMAND...: a test that passes when COMMAND succeeds;
-# its output becomes the diagnostic on failure.
-check() {
-	desc=$1
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$desc"
-		[ -z "$out" ] || echo "$out" | sed 's/^/# /'
-	else
-		not_ok "$desc" "$out"
-	fi
-}
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
 
 [ "$(id -u)" -eq 0 ] || bail "the guest tests need root"
 [ -r "$ko" ] || bail "no module at $ko"
@@ -410,6 +380,4 @@ check_klog() {
 }
 check "dmesg shows no WARNING, BUG, Oops or Call Trace, and nothing from the module" check_klog
 
-echo "1..$n"
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end

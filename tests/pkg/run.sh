@@ -38,37 +38,10 @@ PKG_O=${PKG_O:-$top/build/pkg}
 cycles=${CYCLES:-20}
 logs=$PKG_O/logs
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-# not_ok DESCRIPTION [LOG]: a failure, with the end of LOG as diagnostics.
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	if [ $# -gt 1 ] && [ -s "$2" ]; then
-		tail -n 25 "$2" | sed 's/^/# /'
-	fi
-}
-# check DESCRIPTION COMMAND...: passes when COMMAND succeeds; its output
-# goes to a log, shown on failure.
-check() {
-	desc=$1
-	shift
-	clog=$logs/check-$((n + 1)).log
-	if "$@" > "$clog" 2>&1; then
-		ok "$desc"
-	else
-		not_ok "$desc" "$clog"
-	fi
-}
+TAP_LOG_DIR=$logs TAP_TAIL=25
+. "$here/../tap.sh"
 finish() {
-	echo "1..$n"
-	echo "$((n - failed)) passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tap_end
 	exit
 }
 bail() {
@@ -428,7 +401,7 @@ vm_check() { # NAME KVER DESCRIPTION [GREP...]
 	else
 		grep -F "$k" "$vlog" | grep -E 'not ok|passed|Bail|vm:' > "$vlog.$k" 2>/dev/null
 		tail -n 5 "$vlog" >> "$vlog.$k"
-		not_ok "[$k] $desc" "$vlog.$k"
+		not_ok "[$k] $desc" "$(cat "$vlog.$k")"
 	fi
 }
 modprobe_ok='^\[[^]]*\] ok [0-9]+ - modprobe loads the installed module and modprobe -r unloads it$'

@@ -84,6 +84,7 @@ make_initramfs() {
 	cp -r "$top/module/content" "$root/rustwhere/module/content"
 	cp "$top/VERSION" "$root/rustwhere/VERSION"
 	install -m 0755 "$top/tests/guest/run.sh" "$rwprobe" "$root/rustwhere/tests/guest/"
+	install -m 0644 "$top/tests/tap.sh" "$root/rustwhere/tests/"
 	install -m 0755 "$here/demo.sh" "$root/rustwhere/tests/vm/"
 	if [ -x "$rwbench" ]; then
 		install -D -m 0755 "$rwbench" "$root/rustwhere/tests/bench/rwbench"

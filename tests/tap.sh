@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP helpers for the test scripts, sourced by them (POSIX sh).
+#
+#   ok DESC                  a pass
+#   not_ok DESC [DETAIL...]  a failure; each DETAIL is shown as "# " lines
+#   check DESC CMD...        a pass when CMD succeeds; CMD's output is shown
+#                            on failure (its last TAP_TAIL lines, default 40),
+#                            and on success too when TAP_SHOW_PASS=1; with
+#                            TAP_LOG_DIR set it is kept there as check-N.log
+#   bail MSG                 "Bail out!" and exit 1
+#   tap_end                  the plan and "N passed, N failed"; returns 1
+#                            when anything failed
+#
+# n and failed count the tests.
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	for _tap_d in "$@"; do
+		[ -n "$_tap_d" ] && printf '%s\n' "$_tap_d" | sed 's/^/# /'
+	done
+	return 0
+}
+
+check() {
+	_tap_desc=$1
+	shift
+	if [ -n "${TAP_LOG_DIR:-}" ]; then
+		_tap_log=$TAP_LOG_DIR/check-$((n + 1)).log
+	else
+		_tap_log=$(mktemp /tmp/tap-check.XXXXXX)
+	fi
+	if "$@" > "$_tap_log" 2>&1; then
+		ok "$_tap_desc"
+		[ "${TAP_SHOW_PASS:-0}" = 1 ] && sed 's/^/# /' "$_tap_log"
+	else
+		not_ok "$_tap_desc" "$(tail -n "${TAP_TAIL:-40}" "$_tap_log")"
+	fi
+	[ -n "${TAP_LOG_DIR:-}" ] || rm -f "$_tap_log"
+	return 0
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+tap_end() {
+	echo "1..$n"
+	echo "$((n - failed)) passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
