@@ -15,7 +15,7 @@ CC	?= cc
 
 export O ?= $(CURDIR)/build
 
-.PHONY: all module userspace probe check lint host-tests vm-tests demo bench \
+.PHONY: all module userspace probe check check-debug soak lint host-tests vm-tests demo bench \
 	install uninstall clean help deps-build deps-check
 
 all: module userspace probe
@@ -25,7 +25,10 @@ help:
 	@echo '  make            build module/rustwhere.ko (KDIR=$(KDIR)), userspace/rustwhere'
 	@echo '                  and the guest test helper'
 	@echo '  make demo       boot Debian 6.12 in QEMU and show the module at work'
-	@echo '  make check      lint, host tests and guest tests on Debian 6.1 and 6.12'
+	@echo '  make check      lint, host tests, guest tests on Debian 6.1 and 6.12, packaging'
+	@echo '                  tests, a short bench and the debug-kernel tests'
+	@echo '  make check-debug  the tests under a kernel with KASAN, kmemleak, lockdep, UBSAN'
+	@echo '  make soak       check-debug with trinity for 30 minutes'
 	@echo '  make lint       checkpatch --strict, sparse (C=2) and W=1'
 	@echo '  make bench      measure what a read of /proc/rustwhere costs'
 	@echo '  make install    install the module (modules_install, depmod) and the reader'
@@ -62,6 +65,14 @@ deps-check:
 check: deps-check
 	$(MAKE) userspace probe
 	tests/check.sh
+
+check-debug: deps-check
+	$(MAKE) userspace probe
+	tests/debug/run.sh
+
+soak: deps-check
+	$(MAKE) userspace probe
+	tests/debug/run.sh soak
 
 lint: deps-check
 	tests/lint.sh

@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once) the debug kernel tests/debug/run.sh boots, and print the
+# directory of its build tree: bzImage at arch/x86/boot/bzImage, and a
+# tree to build external modules against (make -C DIR M=...).
+#
+#   tests/debug/kernel.sh            build if needed, print the build dir
+#   tests/debug/kernel.sh --source   also print the source dir (2nd line)
+#
+# The source is Debian's linux-source-6.12 package, fetched with
+# apt-get download and unpacked with dpkg-deb -x (nothing is installed).
+# The kernel is "make tinyconfig" + tests/debug/debug.config (merged with
+# scripts/kconfig/merge_config.sh) + "make olddefconfig", built with O=
+# outside the source.  Everything lives under
+#   ${RUSTWHERE_CACHE:-~/.cache/rustwhere}/debug-kernel/
+#     src-VERSION/                 the unpacked source
+#     build-VERSION-FRAGHASH/      the build, reused while both stay equal
+# Environment: DEBUG_KERNEL_VERSION (a linux-source-6.12 version; default:
+# apt's candidate), JOBS (make -j, default 2).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}/debug-kernel
+frag=$here/debug.config
+pkg=linux-source-6.12
+jobs=${JOBS:-2}
+
+die() { echo "debug-kernel: $*" >&2; exit 1; }
+say() { echo "debug-kernel: $*" >&2; }
+
+mkdir -p "$cache"
+
+version() {
+	if [ -n "${DEBUG_KERNEL_VERSION:-}" ]; then
+		echo "$DEBUG_KERNEL_VERSION"
+		return
+	fi
+	v=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	if { [ -z "$v" ] || [ "$v" = "(none)" ]; } && [ "$(id -u)" -eq 0 ]; then
+		apt-get update -q > /dev/null 2>&1 || true
+		v=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	fi
+	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
+		# No package lists: a tree built before is as good.
+		v=$(ls -d "$cache"/src-*/.complete 2>/dev/null | sed 's|.*/src-\(.*\)/.complete|\1|' | sort -V | tail -n 1)
+	fi
+	[ -n "$v" ] || die "apt knows no $pkg (is bookworm-security in the apt sources? run apt-get update)"
+	echo "$v"
+}
+
+# source VERSION: the unpacked tree, fetched once.
+source_tree() {
+	dir=$cache/src-$1
+	if [ ! -f "$dir/.complete" ]; then
+		say "fetching $pkg $1"
+		rm -rf "$dir"
+		mkdir -p "$dir/deb"
+		(cd "$dir/deb" && apt-get download -q -o APT::Sandbox::User=root "$pkg=$1" >&2) ||
+			die "apt-get download $pkg=$1 failed"
+		dpkg-deb -x "$dir"/deb/*.deb "$dir/deb/x"
+		tarball=$(ls "$dir"/deb/x/usr/src/linux-source-*.tar.xz) || die "no tarball in $pkg"
+		tar -C "$dir" -xJf "$tarball"
+		rm -rf "$dir/deb"
+		[ -f "$dir/linux-source-6.12/Makefile" ] || die "no kernel source in $tarball"
+		touch "$dir/.complete"
+	fi
+	echo "$dir/linux-source-6.12"
+}
+
+# check_config CONFIG: every line of the fragment holds in CONFIG.
+check_config() {
+	bad=
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) ;;
+		*) continue ;;
+		esac
+		opt=${line%%=*}
+		val=${line#*=}
+		if [ "$val" = n ]; then
+			grep -q "^$opt=" "$1" && bad="$bad $opt=n (is $(grep "^$opt=" "$1"))"
+		else
+			grep -qxF "$line" "$1" || bad="$bad $line (is $(grep "^$opt=" "$1" || echo 'not set'))"
+		fi
+	done < "$frag"
+	[ -z "$bad" ] || die "options of $frag did not stick:$bad"
+}
+
+ver=$(version)
+hash=$(sha256sum "$frag" | cut -c1-12)
+out=$cache/build-$ver-$hash
+
+# One build at a time per cache.
+exec 9> "$cache/.lock"
+flock 9
+
+if [ ! -f "$out/.complete" ]; then
+	src=$(source_tree "$ver")
+	say "building $pkg $ver + $(basename "$frag") ($hash) in $out (make -j$jobs; a few minutes)"
+	start=$(date +%s)
+	rm -rf "$out"
+	mkdir -p "$out"
+	make -s -C "$src" O="$out" tinyconfig > "$out/build.log" 2>&1 || die "tinyconfig failed: see $out/build.log"
+	(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$frag") >> "$out/build.log" 2>&1 ||
+		die "merge_config.sh failed: see $out/build.log"
+	make -s -C "$src" O="$out" olddefconfig >> "$out/build.log" 2>&1 || die "olddefconfig failed: see $out/build.log"
+	check_config "$out/.config"
+	# bzImage, then the (no) in-tree modules: that writes Module.symvers,
+	# which external modules need.
+	make -s -C "$src" O="$out" -j"$jobs" bzImage >> "$out/build.log" 2>&1 ||
+		{ tail -n 30 "$out/build.log" >&2; die "bzImage failed: see $out/build.log"; }
+	make -s -C "$src" O="$out" -j"$jobs" modules >> "$out/build.log" 2>&1 ||
+		{ tail -n 30 "$out/build.log" >&2; die "modules failed: see $out/build.log"; }
+	[ -f "$out/arch/x86/boot/bzImage" ] && [ -f "$out/Module.symvers" ] ||
+		die "no bzImage or Module.symvers in $out"
+	echo "$ver $hash $(($(date +%s) - start))" > "$out/.complete"
+	say "built in $(($(date +%s) - start)) s"
+	# Older builds and sources are stale now: 0.4 and 1.7 GB each.
+	for old in "$cache"/build-* "$cache"/src-*; do
+		case $old in
+		"$out"|"$cache/src-$ver") ;;
+		*) say "removing the stale $old"; rm -rf "$old" ;;
+		esac
+	done
+fi
+# Checked on every run, not only after a build.
+check_config "$out/.config"
+echo "$out"
+if [ "${1:-}" = --source ]; then
+	source_tree "$ver"
+fi
