@@ -155,14 +155,7 @@ for t in $(sed -n 's/^TEST_GEN_PROGS += //p' "$st/Makefile"); do
 done
 [ -x "$out/selftests/read" ] || die "no selftest proc/read in $st"
 
-# copy_with_libs PROG ROOT DEST: PROG and the shared libraries ldd lists.
-copy_with_libs() {
-	install -D -m 0755 "$1" "$2/$3"
-	ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^\s*\(\/[^ ]*\) (.*/\1/p' |
-	while read -r lib; do
-		install -D -m 0755 "$lib" "$2$lib"
-	done
-}
+. "$top/tests/vm/libs.sh"
 
 root=$out/initramfs
 rm -rf "$root"

@@ -57,15 +57,7 @@ build_module() {
 	echo "$src/module/rustwhere.ko"
 }
 
-# copy_with_libs PROG DESTROOT DEST: PROG and the shared libraries ldd
-# lists for it, at the same paths under DESTROOT.
-copy_with_libs() {
-	install -D -m 0755 "$1" "$2/$3"
-	ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^\s*\(\/[^ ]*\) (.*/\1/p' |
-	while read -r lib; do
-		install -D -m 0755 "$lib" "$2$lib"
-	done
-}
+. "$here/libs.sh"
 
 # make_initramfs KVER KO FAULT_KO: prints the path of the initramfs.
 make_initramfs() {
