@@ -86,14 +86,20 @@ static const int search_cols[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* "rustwhere: " and the message, with no newline: the start of every error. */
+static void vprefixed(const char *fmt, va_list ap)
+{
+	fputs(PROG ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
 static void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void warnmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprefixed(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -110,9 +116,8 @@ static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprefixed(fmt, ap);
 	va_end(ap);
 	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
 	exit(EXIT_USAGE);
