@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 
+#include "compat.h"
 #include "fault.h"
 #include "rustwhere.h"
 

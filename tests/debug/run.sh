@@ -94,9 +94,6 @@ show() { sed 's/^/# /' "$@"; }
 
 start_all=$(date +%s)
 "$top/tests/deps.sh" debug || die "missing Debian packages (tests/deps.sh debug)"
-busybox=$(command -v busybox 2>/dev/null || echo /bin/busybox)
-ldd "$busybox" 2>&1 | grep -q "not a dynamic executable" ||
-	die "$busybox is not statically linked: apt-get install busybox-static"
 trinity=$(command -v trinity 2>/dev/null || echo /usr/bin/trinity)
 [ -x "$trinity" ] || die "no trinity: apt-get install trinity"
 
@@ -155,66 +152,42 @@ for t in $(sed -n 's/^TEST_GEN_PROGS += //p' "$st/Makefile"); do
 done
 [ -x "$out/selftests/read" ] || die "no selftest proc/read in $st"
 
-. "$top/tests/vm/libs.sh"
+O=${O:-$top/build}
+. "$top/tests/vm/apt.sh"
+. "$top/tests/vm/guest.sh"
+. "$top/tests/vm/boot.sh"
 
+# The initramfs every harness packs (busybox-static, /init, the modules,
+# the guest suite, the reader), with this kernel's helpers and tests in
+# /debug.
+guest_programs amd64 > "$out/guest.log" 2>&1 || { cat "$out/guest.log" >&2; die "no guest programs"; }
+g_rwprobe=$out/bin/rwprobe
+g_reader=
+[ -x "$reader" ] && g_reader=$reader
 root=$out/initramfs
-rm -rf "$root"
-mkdir -p "$root/bin" "$root/etc" "$root/rustwhere/module" "$root/rustwhere/fault" \
-	"$root/rustwhere/tests/guest" "$root/debug/selftests/proc" "$root/lib/modules/$krel/updates"
-cp "$busybox" "$root/bin/busybox"
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-install -m 0755 "$here/init" "$root/init"
-cp "$out/normal/module/rustwhere.ko" "$root/rustwhere/module/"
-cp "$out/normal/module/rustwhere.ko" "$root/lib/modules/$krel/updates/"
-cp "$out/fault/module/rustwhere.ko" "$root/rustwhere/fault/"
-cp -r "$top/module/content" "$root/rustwhere/module/content"
-cp "$top/VERSION" "$root/rustwhere/VERSION"
-# The guest suite as tests/vm/run.sh lays it out, with its TAP helpers.
-install -m 0755 "$top/tests/guest/run.sh" "$out/bin/rwprobe" "$root/rustwhere/tests/guest/"
-[ -f "$top/tests/tap.sh" ] && install -m 0644 "$top/tests/tap.sh" "$root/rustwhere/tests/"
-if [ -x "$reader" ]; then
-	copy_with_libs "$reader" "$root" /rustwhere/userspace/rustwhere
-	# The reader measures text in the C.UTF-8 locale (libc-bin's).
-	if [ -d /usr/lib/locale/C.utf8 ]; then
-		mkdir -p "$root/usr/lib/locale"
-		cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
-	fi
-fi
+initramfs_base "$root" amd64 "$out/normal/module/rustwhere.ko" "$out/fault/module/rustwhere.ko" ||
+	die "cannot make the initramfs"
+mkdir -p "$root/debug/selftests/proc"
+install -m 0644 "$here/modes.sh" "$root/debug/modes.sh"
 cp "$out/bugs/rwbugs.ko" "$out/kunit/rustwhere_kunit.ko" "$out/bin/failnth" "$out/bin/rwcycle" "$root/debug/"
 for t in $(sed -n 's/^TEST_GEN_PROGS += //p' "$st/Makefile"); do
 	cp "$out/selftests/$t" "$root/debug/selftests/proc/"
 done
 copy_with_libs "$trinity" "$root" /usr/bin/trinity
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out/initramfs.gz"
+initramfs_pack "$root" "$out/initramfs.gz"
 say "built modules, helpers and initramfs in $(($(date +%s) - start_all)) s"
 
 # --- the boots -------------------------------------------------------------
 
-# boot NAME TIMEOUT MEM ARGS...: boot once with MEM MiB; console in $out/boots/NAME/console.log,
-# the guest's results in $out/boots/NAME/result.txt (both without CRs).
-# -cpu max: the procfs selftest proc-empty-vm wants protection keys.
-# thread=single: multi-threaded TCG races with the guest's int3-based live
-# text patching ("Oops: int3" in the idle loop, tests/vm/run.sh found it in
-# about one Debian boot in twelve); one thread keeps both vCPUs, exactly.
+# boot NAME TIMEOUT MEM ARGS...: boot once (twice if it died before its
+# first test: tests/vm/boot.sh) with MEM MiB; console, result and status
+# in $out/boots/NAME/.  -cpu max (boot.sh's, without LA57): the procfs
+# selftest proc-empty-vm wants protection keys.
 boot() {
 	name=$1 limit=$2 mem=$3
 	shift 3
-	d=$out/boots/$name
-	mkdir -p "$d"
-	: > "$d/result.raw"
-	t0=$(date +%s)
-	rc=0
-	timeout -s KILL "$limit" qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m "$mem" \
-		-nographic -no-reboot -nodefaults \
-		-serial "file:$d/console.raw" -serial "file:$d/result.raw" \
-		-kernel "$bzimage" -initrd "$out/initramfs.gz" \
-		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic loglevel=7 printk.devkmsg=on rdinit=/init $*" \
-		< /dev/null > "$d/qemu.log" 2>&1 || rc=$?
-	tr -d '\r' < "$d/console.raw" > "$d/console.log"
-	tr -d '\r' < "$d/result.raw" > "$d/result.txt"
-	rm -f "$d/console.raw" "$d/result.raw"
-	echo "$rc $(($(date +%s) - t0))" > "$d/status"
+	vm_boot "$out/boots/$name" amd64 "$bzimage" "$out/initramfs.gz" "$limit" "$mem" \
+		"panic_on_warn=1 panic=-1 oops=panic loglevel=7 printk.devkmsg=on rdinit=/init $*"
 }
 
 # The boots, longest first, each a line: NAME TIMEOUT MEM ARGS...
@@ -224,17 +197,17 @@ jobs=$out/boots/jobs
 : > "$jobs"
 for p in $parts; do
 	case $p in
-	cycles) echo "cycles 2400 1024 rwdebug.mode=cycles rwdebug.cycles=$cycles" >> "$jobs" ;;
-	check) echo "check 2400 1024 rwdebug.mode=check rwdebug.cycles=$guest_cycles" >> "$jobs" ;;
+	cycles) echo "cycles 2400 1024 rwtest.mode=cycles rwtest.cycles=$cycles" >> "$jobs" ;;
+	check) echo "check 2400 1024 rwtest.mode=debug-check rwtest.cycles=$guest_cycles" >> "$jobs" ;;
 	# The KUnit suite alone (check runs it too): quick, for content changes.
-	kunit) echo "kunit 300 1024 rwdebug.mode=kunit" >> "$jobs" ;;
-	fuzz) echo "fuzz $((trinity_s + 600)) 2048 rwdebug.mode=fuzz rwdebug.trinity=$trinity_s" >> "$jobs" ;;
+	kunit) echo "kunit 300 1024 rwtest.mode=kunit" >> "$jobs" ;;
+	fuzz) echo "fuzz $((trinity_s + 600)) 2048 rwtest.mode=fuzz rwtest.trinity=$trinity_s" >> "$jobs" ;;
 	bugs)
 		for b in $bug_names; do
 			# kmemleak slows a boot threefold: on only where it is proven.
 			off=kmemleak=off
 			[ "$b" = kmemleak ] && off=
-			echo "bug-$b 300 1024 rwdebug.mode=bug rwdebug.bug=$b $off" >> "$jobs"
+			echo "bug-$b 300 1024 rwtest.mode=bug rwtest.bug=$b $off" >> "$jobs"
 		done
 		;;
 	*) die "unknown part $p (DEBUG_PARTS: check cycles fuzz bugs kunit)" ;;
@@ -246,7 +219,7 @@ lane() {
 		mkdir "$out/boots/$name" 2> /dev/null || continue
 		# shellcheck disable=SC2086
 		boot "$name" "$limit" "$mem" $args
-		say "$name: $(cut -d' ' -f2 "$out/boots/$name/status") s"
+		say "$name: $(cut -d' ' -f3 "$out/boots/$name/status") s"
 	done < "$jobs"
 }
 say "booting $(wc -l < "$jobs") times under TCG, two at a time; consoles in $out/boots/"
@@ -285,15 +258,16 @@ boot_ok() {
 		not_ok "$1 boot: never ran"
 		return 1
 	fi
-	st=$(cat "$out/boots/$1/status")
-	if [ "${st%% *}" -eq 137 ]; then
-		not_ok "$1 boot: did not finish in time (${st#* } s)"
-	elif ! grep -q '^rwdebug: done' "$out/boots/$1/result.txt"; then
-		not_ok "$1 boot: the guest gave no complete result (qemu exit ${st%% *}, ${st#* } s)"
-	else
-		ok "$1 boot: ran to the end in ${st#* } s"
+	read -r verdict rc secs < "$out/boots/$1/status"
+	case $verdict in
+	done)
+		ok "$1 boot: ran to the end in $secs s"
 		return 0
-	fi
+		;;
+	timeout) not_ok "$1 boot: did not finish in time ($secs s)" ;;
+	died) not_ok "$1 boot: the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$out/boots/$1"))" ;;
+	*) not_ok "$1 boot: the guest gave no complete result (qemu exit $rc, $secs s)" ;;
+	esac
 	echo "# last lines of its console:"
 	tail -n 40 "$out/boots/$1/console.log" | show
 	return 1
@@ -433,14 +407,16 @@ if has_part bugs; then
 		want=$(echo "$bugs" | awk -F'\t' -v b="$b" '$1 == b { print $2 }')
 		# The report must come after the module committed the bug.
 		klog "bug-$b" | sed -n "/rwbugs: committing bug $b\$/,\$p" > "$d/after.log"
-		st=$(cat "$d/status")
-		if [ -n "$want" ] && grep -qE "$want" "$d/after.log"; then
+		read -r verdict rc secs < "$d/status"
+		if [ "$verdict" = died ]; then
+			not_ok "detector: bug=$b: its boot died before its first test, twice (an infrastructure death: $(vm_first_report "$d"))"
+		elif [ -n "$want" ] && grep -qE "$want" "$d/after.log"; then
 			caught=$((caught + 1))
 			how=survived
 			grep -q 'Kernel panic' "$d/after.log" && how=panicked
 			ok "detector: bug=$b caught ($(grep -E "$want" "$d/after.log" | head -n 1 | cut -c1-100); the kernel $how)"
 		else
-			not_ok "detector: bug=$b NOT caught (qemu exit ${st%% *}); want /$want/ in $d/console.log"
+			not_ok "detector: bug=$b NOT caught (qemu exit $rc); want /$want/ in $d/console.log"
 			tail -n 15 "$d/console.log" | show
 		fi
 	done

@@ -3,77 +3,221 @@
 #
 # Find and fetch the Debian kernels the tests boot.
 #
-#   kernels.sh list            print the kernel releases to test, one a line
-#   kernels.sh fetch KVER      download and unpack image and headers of KVER
-#                              into $RUSTWHERE_CACHE/kernels/KVER and print
-#                              that directory
+#   kernels.sh list         the rows to test, one a line:
+#                           SUITE ARCH FLAVOUR RELEASE VERSION
+#                           (RELEASE and VERSION are "-" where the archive
+#                           no longer serves the row, with the reason on
+#                           standard error)
+#   kernels.sh fetch ROW    download and unpack the image and headers of
+#                           ROW (SUITE/RELEASE, or RELEASE alone) into
+#                           $RUSTWHERE_CACHE/kernels/RELEASE; print that
+#                           directory.  Its file "row" says, as shell
+#                           assignments, what the build and the boot need.
 #
-# KVERS (space-separated kernel releases, e.g. "6.1.0-56-amd64") overrides
-# the list.  The packages are fetched with apt-get download and unpacked
-# with dpkg-deb -x: nothing is installed on the host, so the 6.12 headers
-# do not pull in an image, initramfs-tools or a systemd upgrade.
+# The rows are tests/vm/matrix, each resolved to the newest ABI the suite
+# serves; KVERS (space-separated rows, e.g. "6.1.0-50-amd64
+# sid/7.2.13+deb14-arm64") overrides it.  Everything comes from the
+# private apt configuration of each suite (tests/vm/apt.sh), fetched with
+# apt-get download and unpacked with dpkg-deb -x: nothing is installed on
+# the host, and the host's release does not matter.
 set -eu
 
-cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/apt.sh"
 
 die() { echo "kernels.sh: $*" >&2; exit 1; }
 
-# The newest 6.1 ABI is what linux-image-amd64 points at; the newest 6.12
-# ABI comes from bookworm-security as linux-image-6.12.*+deb12-amd64.
+host_arch=$(dpkg --print-architecture)
+
+# arch_of RELEASE: the Debian architecture a kernel flavour is built for.
+arch_of() {
+	case $1 in
+	*-amd64) echo amd64 ;;
+	*-arm64|*-arm64-16k) echo arm64 ;;
+	*-686|*-686-pae) echo i386 ;;
+	*-armmp|*-armmp-lpae) echo armhf ;;
+	*) return 1 ;;
+	esac
+}
+
+# flavour_of RELEASE: generic, rt or cloud.
+flavour_of() {
+	case $1 in
+	*-rt-*) echo rt ;;
+	*-cloud-*) echo cloud ;;
+	*) echo generic ;;
+	esac
+}
+
+# build_suite SUITE: the suite whose compiler and libraries build for it.
+build_suite() {
+	case $1 in
+	experimental) echo sid ;;
+	*) echo "${1%%-*}" ;;
+	esac
+}
+
+# index SUITE: "NAME ARCH VERSION DEPENDS" of each kernel, headers and
+# kbuild package SUITE serves, read from its package lists once per
+# update of them (an apt-cache call reads them all, each time).
+index() {
+	idx=$cache/apt/$1/kernels.idx
+	apt_suite "$1" true || return 1
+	if [ ! -s "$idx" ] || [ "$cache/apt/$1/stamp" -nt "$idx" ]; then
+		/usr/lib/apt/apt-helper cat-file "$cache/apt/$1"/lists/*_Packages* |
+			awk '/^Package: / { p = $2 } /^Architecture: / { a = $2 } /^Version: / { v = $2 }
+				/^Depends: / { d = substr($0, 10) }
+				/^$/ { if (p ~ /^linux-(headers|image|binary|kbuild)-/) print p, a, v, d; p = a = v = d = "" }' \
+			> "$idx.tmp" && mv "$idx.tmp" "$idx"
+	fi
+	cat "$idx"
+}
+
+# field SUITE PACKAGE ARCH N: field N of PACKAGE (for ARCH or all) in
+# SUITE's index, newest version first; fails where SUITE has no PACKAGE.
+field() {
+	index "$1" | awk -v p="$2" -v a="$3" -v n="$4" \
+		'$1 == p && ($2 == a || $2 == "all") { if (n == 4) { $1 = $2 = $3 = ""; sub(/^ +/, "") ; print } else print $n }' |
+		sort -rV | head -n 1 | grep .
+}
+
+# resolve SUITE SERIES ARCH FLAVOUR: the newest release of SERIES with
+# both headers and an image for ARCH in SUITE.
+resolve() {
+	series_re=$(echo "$2" | sed 's/\./\\./g')
+	all=$(index "$1" | awk -v a="$3" '$2 == a { print $1 }')
+	echo "$all" | sed -n 's/^linux-headers-\(.*\)$/\1/p' |
+		grep -E "^$series_re(\.[0-9]+)*(-[0-9][0-9.]*|\+deb[0-9.]+)?-$4\$" |
+		sort -rV | while read -r rel; do
+			if echo "$all" | grep -qxF -e "linux-image-$rel" -e "linux-binary-$rel"; then
+				echo "$rel"
+				break
+			fi
+		done
+}
+
+# version_of SUITE RELEASE ARCH: the version of RELEASE's headers.
+version_of() {
+	field "$1" "linux-headers-$2" "$3" 3
+}
+
 list() {
 	if [ -n "${KVERS:-}" ]; then
-		printf '%s\n' $KVERS
+		for row in $KVERS; do
+			rel=${row#*/}
+			arch=$(arch_of "$rel") || die "$rel: no Debian architecture has this flavour"
+			suite=$(suite_of "$row") || die "$rel: no suite of tests/vm/matrix serves it"
+			echo "$suite $arch $(flavour_of "$rel") $rel $(version_of "$suite" "$rel" "$arch")"
+		done
 		return
 	fi
-	# A fresh machine may have no package lists yet.
-	if [ -z "$(apt-cache search --names-only '^linux-image-6\.12\.' 2>/dev/null | head -n 1)" ] &&
-		[ "$(id -u)" -eq 0 ]; then
-		apt-get update -q > /dev/null 2>&1 || true
-	fi
-	v61=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: linux-image-\(6\.1\.[^ ]*-amd64\)$/\1/p' |
-		sort -V | tail -n 1)
-	v612=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' 2>/dev/null |
-		sed -n 's/^linux-image-\(6\.12\.[^ ]*-amd64\) .*/\1/p' |
-		sort -V | tail -n 1)
-	[ -n "$v61" ] || die "no 6.1 kernel found by apt-cache (run apt-get update)"
-	[ -n "$v612" ] || die "no 6.12 kernel found by apt-cache (is bookworm-security in the apt sources? run apt-get update)"
-	printf '%s\n%s\n' "$v61" "$v612"
+	sed 's/#.*//' "$here/matrix" | while read -r suite series arch flavour; do
+		[ -n "$suite" ] || continue
+		rel=$(resolve "$suite" "$series" "$arch" "$flavour")
+		if [ -z "$rel" ]; then
+			echo "kernels.sh: $suite serves no $series kernel with headers for $arch ($flavour): not available" >&2
+			echo "$suite $arch $(flavour_of "x-$flavour") - -"
+			continue
+		fi
+		echo "$suite $arch $(flavour_of "$rel") $rel $(version_of "$suite" "$rel" "$arch")"
+	done
+}
+
+# suite_of ROW: the suite of SUITE/RELEASE, or the first suite of the
+# matrix that has RELEASE's headers.
+suite_of() {
+	case $1 in
+	*/*) echo "${1%%/*}"; return ;;
+	esac
+	for s in $(sed 's/#.*//' "$here/matrix" | awk 'NF { print $1 }' | awk '!seen[$0]++'); do
+		if field "$s" "linux-headers-$1" "$(arch_of "$1")" 1 > /dev/null; then
+			echo "$s"
+			return
+		fi
+	done
+	return 1
 }
 
 fetch() {
-	kver=$1
-	dir=$cache/kernels/$kver
+	rel=${1#*/}
+	arch=$(arch_of "$rel") || die "$rel: no Debian architecture has this flavour"
+	dir=$cache/kernels/$rel
 	if [ -f "$dir/.complete" ]; then
 		echo "$dir"
 		return
 	fi
-	# The headers package depends on its -common and linux-kbuild
-	# packages; take their names from apt rather than guessing.
-	deps=$(apt-cache depends "linux-headers-$kver" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p')
-	[ -n "$deps" ] || die "apt-cache knows no linux-headers-$kver"
+	suite=$(suite_of "$1") || die "$rel: no suite of tests/vm/matrix serves it"
+	version=$(version_of "$suite" "$rel" "$arch")
+	[ -n "$version" ] || die "$suite has no linux-headers-$rel for $arch"
+	deps=$(field "$suite" "linux-headers-$rel" "$arch" 4)
+	# The headers' own parts (-common, -common-rt), the host tools of the
+	# same version built for this machine, and the compiler they name.
+	pkgs="linux-headers-$rel:$arch"
+	kbuild=
+	for p in $(echo "$deps" | tr ',|' '\n\n' | sed 's/(.*//; s/ //g'); do
+		case $p in
+		linux-headers-*) pkgs="$pkgs $p" ;;
+		linux-kbuild-*) pkgs="$pkgs $p:$host_arch=$version" kbuild=$p ;;
+		esac
+	done
+	[ -n "$kbuild" ] || die "linux-headers-$rel names no linux-kbuild package: $deps"
+	# What the host tools need, to be installed in the build root.
+	libs=$(field "$suite" "$kbuild" "$host_arch" 4 | tr ',|' '\n\n' | sed 's/(.*//; s/ //g' |
+		grep -vx 'libc6' | tr '\n' ' ')
+	gcc=$(echo "$deps" | tr ',|' '\n\n' | sed -n 's/^ *\(linux-compiler-\)\{0,1\}gcc-\([0-9][0-9]*\).*/\2/p' | head -n 1)
+	[ -n "$gcc" ] || die "linux-headers-$rel names no compiler: $deps"
+	# 7.x: the kernel alone is in linux-binary-RELEASE, in /usr/lib/modules.
+	if field "$suite" "linux-binary-$rel" "$arch" 1 > /dev/null; then
+		pkgs="$pkgs linux-binary-$rel:$arch"
+		vmlinuz=usr/lib/modules/$rel/vmlinuz
+	else
+		pkgs="$pkgs linux-image-$rel:$arch"
+		vmlinuz=boot/vmlinuz-$rel
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir/debs" "$dir/root"
-	(cd "$dir/debs" &&
-		apt-get download -q -o APT::Sandbox::User=root "linux-image-$kver" "linux-headers-$kver" $deps >&2) ||
-		die "apt-get download failed for $kver"
+	# shellcheck disable=SC2086 # $pkgs is a list of package names
+	(cd "$dir/debs" && apt_suite "$suite" apt-get download -q $pkgs > "$dir/download.log" 2>&1) ||
+		{ tail -n 5 "$dir/download.log" >&2; die "apt-get download failed for $rel ($suite)"; }
 	for deb in "$dir"/debs/*.deb; do
 		dpkg-deb -x "$deb" "$dir/root"
 	done
 	rm -rf "$dir/debs"
-	hdr=$dir/root/usr/src/linux-headers-$kver
-	[ -f "$hdr/Makefile" ] || die "no headers in the packages of $kver"
+	hdr=$dir/root/usr/src/linux-headers-$rel
+	[ -f "$hdr/Makefile" ] || die "no headers in the packages of $rel"
 	# The arch headers' Makefile includes the -common tree by its
 	# absolute /usr/src path; point it at the unpacked copy.
 	sed -i "s|/usr/src/|$dir/root/usr/src/|g" "$hdr/Makefile"
-	[ -f "$dir/root/boot/vmlinuz-$kver" ] || die "no vmlinuz in linux-image-$kver"
+	[ -f "$dir/root/$vmlinuz" ] || die "no vmlinuz in the packages of $rel"
+	case $arch in
+	arm64) cross=aarch64-linux-gnu- ;;
+	armhf) cross=arm-linux-gnueabihf- ;;
+	*) cross= ;;
+	esac
+	# The compiler the headers name (7.x names the target's triplet even
+	# natively: gcc-16 has it), for this machine or as a cross compiler.
+	cc_pkg=gcc-$gcc
+	[ -n "$cross" ] && cc_pkg=gcc-$gcc-${cross%-}
+	cat > "$dir/row" <<-EOF
+	suite=$suite
+	build_suite=$(build_suite "$suite")
+	arch=$arch
+	flavour=$(flavour_of "$rel")
+	release=$rel
+	version=$version
+	gcc=$gcc
+	cross=$cross
+	root_pkgs="$cc_pkg $libs"
+	kdir=$hdr
+	vmlinuz=$dir/root/$vmlinuz
+	EOF
 	touch "$dir/.complete"
 	echo "$dir"
 }
 
 case ${1:-} in
 list) list ;;
-fetch) [ $# -eq 2 ] || die "usage: kernels.sh fetch KVER"; fetch "$2" ;;
-*) die "usage: kernels.sh list | fetch KVER" ;;
+fetch) [ $# -eq 2 ] || die "usage: kernels.sh fetch [SUITE/]RELEASE"; fetch "$2" ;;
+*) die "usage: kernels.sh list | fetch [SUITE/]RELEASE" ;;
 esac

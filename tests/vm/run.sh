@@ -4,26 +4,35 @@
 # Boot Debian kernels in QEMU with an initramfs that holds the module,
 # the reader and the guest tests.
 #
-#   tests/vm/run.sh check [KVER...]   run tests/guest/run.sh in each kernel;
-#                                     print its TAP and "N passed, N failed"
-#   tests/vm/run.sh demo [KVER]       show the module at work (default: 6.12)
-#   tests/vm/run.sh bench [KVER...]   measure reads (tests/bench/rwbench.c);
-#                                     QUICK=1 for one short round
+#   tests/vm/run.sh check [ROW...]   run tests/guest/run.sh in each kernel;
+#                                    print its TAP, a table of the rows and
+#                                    "N passed, N failed"
+#   tests/vm/run.sh demo [ROW]       show the module at work (default: the
+#                                    kernel of Debian 13, trixie-security)
+#   tests/vm/run.sh bench [ROW...]   measure reads (tests/bench/rwbench.c);
+#                                    QUICK=1 for one short round
 #
-# For each kernel it fetches image and headers (tests/vm/kernels.sh),
-# builds the module against them, normal and with fault injection, packs
-# busybox-static, the module, the reader with its shared libraries and
-# the guest tests into an initramfs and boots it: -smp 2, -no-reboot,
-# panic_on_warn=1, TCG unless a probe shows KVM really works.  The guest
-# writes its TAP to the second serial port, a file here; the harness fails
-# when a test fails, when the guest gives no complete result, or when the
-# outer timeout passes.
+# A ROW is a kernel release, or SUITE/RELEASE (tests/vm/kernels.sh); the
+# default is every row of tests/vm/matrix (check), and the amd64 rows of
+# Debian 12 and 13 (bench), or KVERS.  For each row it fetches image and
+# headers (tests/vm/kernels.sh), builds the module in the build root of
+# the kernel's own release (tests/vm/roots.sh) with its own compiler and
+# W=1, normal and with fault injection, packs busybox-static, the module,
+# the reader and the guest tests of the row's architecture into an
+# initramfs (tests/vm/guest.sh), and boots it (tests/vm/boot.sh): -smp 2,
+# panic_on_warn=1, TCG.  Two rows boot at a time.  The harness fails when
+# a test fails, when the guest stops before its end or runs out of time;
+# a guest that died before its first test is booted once more, and said
+# so on a line "boots retried: N".  A row the archive no longer serves is
+# reported as not available, and counted as skipped.
 #
-# Environment: KVERS (kernels), O (build directory, default build/),
-# RUSTWHERE_CACHE (downloads), RUSTWHERE_ACCEL (kvm, tcg or auto),
-# VM_TIMEOUT (seconds per boot, default 900), CYCLES (insmod/rmmod
-# cycles, default 300), READER and RWPROBE (built programs),
-# PREBUILT_KO_DIR (test DIR/KVER/rustwhere.ko instead of building it).
+# Environment: KVERS (rows), O (build directory, default build/),
+# RUSTWHERE_CACHE (downloads, roots), RUSTWHERE_ACCEL (kvm, tcg or auto),
+# VM_TIMEOUT (seconds per boot, default 900), CYCLES (insmod/rmmod cycles
+# of the guest suite, default 300 on x86 and 100 on ARM, whose TCG is
+# slower), VM_LANES (boots at a time, default 2), READER and RWPROBE
+# (this machine's programs), PREBUILT_KO_DIR (test DIR/RELEASE/rustwhere.ko
+# instead of building it).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,238 +42,311 @@ reader=${READER:-$top/userspace/rustwhere}
 rwprobe=${RWPROBE:-$top/tests/guest/rwprobe}
 rwbench=${RWBENCH:-$top/tests/bench/rwbench}
 timeout=${VM_TIMEOUT:-900}
-cycles=${CYCLES:-300}
+lanes=${VM_LANES:-2}
 
 die() { echo "vm: $*" >&2; exit 1; }
 say() { echo "vm: $*" >&2; }
 
-busybox=$(command -v busybox 2>/dev/null || echo /bin/busybox)
-ldd "$busybox" 2>&1 | grep -q "not a dynamic executable" ||
-	die "$busybox is not statically linked: apt-get install busybox-static"
-command -v qemu-system-x86_64 > /dev/null || die "no qemu-system-x86_64: apt-get install qemu-system-x86"
+. "$here/apt.sh"
+. "$here/guest.sh"
+. "$here/boot.sh"
+
 [ -x "$rwprobe" ] || die "no $rwprobe: run make first"
 
-# build_module KVER KDIR NAME [MAKE ARGS...]: the module built against
-# KDIR from a copy of the sources in $O/KVER/NAME; prints the .ko path.
+mode=${1:-}
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] && KVERS=$*
+case $mode in
+check) ;;
+demo) : "${KVERS:=$("$here/kernels.sh" list | awk '$1 == "trixie-security" && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}" ;;
+bench)
+	: "${KVERS:=$("$here/kernels.sh" list | awk '$1 ~ /^(bookworm|trixie)/ && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}"
+	[ -x "$rwbench" ] || die "no $rwbench: run make first"
+	;;
+*) die "usage: $0 check|demo|bench [ROW...]" ;;
+esac
+export KVERS
+rows=$("$here/kernels.sh" list) || die "no kernels to test"
+[ -n "$rows" ] || die "no kernel to boot"
+
+mkdir -p "$O"
+rm -f "$O/boots-retried"
+
+# build_module ROW NAME [MAKE ARGS...]: the module built against ROW's
+# headers in its build root, from a copy of the sources in
+# $O/RELEASE/NAME; prints the .ko path.  With W=1 every line but kbuild's
+# own progress is a warning, and a warning fails the build.
 build_module() {
-	kver=$1 kdir=$2 name=$3
-	shift 3
-	src=$O/$kver/$name
+	name=$2
+	shift 2
+	src=$O/$release/$name
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$src/"
-	make -s -C "$kdir" M="$src" "$@" modules >&2 || die "module build failed for $kver ($name)"
+	"$here/roots.sh" run "$build_suite" make -C "$kdir" M="$src" ${cross:+CROSS_COMPILE=$cross} \
+		W=1 "$@" modules > "$src/build.log" 2>&1 ||
+		{ cat "$src/build.log" >&2; echo "build of $name failed"; return 1; }
+	if grep -v -E '^make(\[[0-9]+\])?: |^  [A-Z]+ +(\[M\] +)?/|^Skipping BTF generation' "$src/build.log" \
+		> "$src/warnings.log"; then
+		cat "$src/warnings.log"
+		return 1
+	fi
 	echo "$src/module/rustwhere.ko"
 }
 
-. "$here/libs.sh"
-
-# make_initramfs KVER KO FAULT_KO: prints the path of the initramfs.
-make_initramfs() {
-	root=$O/$1/initramfs
-	rm -rf "$root"
-	mkdir -p "$root/bin" "$root/rustwhere/module" "$root/rustwhere/fault" \
-		"$root/rustwhere/tests/guest" "$root/rustwhere/tests/vm"
-	cp "$busybox" "$root/bin/busybox"
-	mkdir -p "$root/etc"
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-	install -m 0755 "$here/init" "$root/init"
-	cp "$2" "$root/rustwhere/module/rustwhere.ko"
-	install -D -m 0644 "$2" "$root/lib/modules/$1/updates/rustwhere.ko"
-	cp "$3" "$root/rustwhere/fault/rustwhere.ko"
-	cp -r "$top/module/content" "$root/rustwhere/module/content"
-	cp "$top/VERSION" "$root/rustwhere/VERSION"
-	install -m 0755 "$top/tests/guest/run.sh" "$rwprobe" "$root/rustwhere/tests/guest/"
-	install -m 0644 "$top/tests/tap.sh" "$root/rustwhere/tests/"
-	install -m 0755 "$here/demo.sh" "$root/rustwhere/tests/vm/"
-	if [ -x "$rwbench" ]; then
+# row_prepare ROW: fetch, build, pack; sets ko, fko, initrd, the row's
+# variables (kernels.sh's "row" file), and row_log (what went wrong).
+row_prepare() {
+	kd=$("$here/kernels.sh" fetch "$1") || { row_log="cannot fetch $1"; return 1; }
+	# shellcheck disable=SC1091 # written by kernels.sh fetch
+	. "$kd/row"
+	d=$O/$release
+	mkdir -p "$d"
+	# shellcheck disable=SC2086 # a list of package names
+	"$here/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$d/root.log" ||
+		{ row_log="no $build_suite build root: $(tail -n 3 "$d/root.log")"; return 1; }
+	if [ -n "${PREBUILT_KO_DIR:-}" ]; then
+		# A module built elsewhere (by DKMS, say) is the one tested.
+		ko=$PREBUILT_KO_DIR/$release/rustwhere.ko
+		[ -f "$ko" ] || { row_log="no prebuilt module at $ko"; return 1; }
+	else
+		ko=$(build_module "$1" normal) || { row_log="W=1 build: $ko"; return 1; }
+	fi
+	fko=$(build_module "$1" fault RUSTWHERE_FAULT_INJECT=y) || { row_log="W=1 build (fault): $fko"; return 1; }
+	# One lane at a time builds an architecture's programs.
+	{
+		flock 9
+		guest_programs "$arch" > "$d/guest.log" 2>&1
+	} 9> "$O/guest-$arch.lock" || { row_log="guest programs for $arch: $(tail -n 5 "$d/guest.log")"; return 1; }
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		g_rwprobe=$rwprobe
+		[ -x "$reader" ] && g_reader=$reader
+	fi
+	root=$d/initramfs
+	initramfs_base "$root" "$arch" "$ko" "$fko" 2> "$d/initramfs.log" ||
+		{ row_log="initramfs: $(cat "$d/initramfs.log")"; return 1; }
+	if [ "$mode" = bench ]; then
 		install -D -m 0755 "$rwbench" "$root/rustwhere/tests/bench/rwbench"
 		# The benchmark's anchor for the reader: the cat users run,
 		# dynamically linked like the reader.
 		copy_with_libs "$(command -v cat)" "$root" /rustwhere/tests/bench/cat
 	fi
-	if [ -x "$reader" ]; then
-		copy_with_libs "$reader" "$root" /rustwhere/userspace/rustwhere
-		# The reader measures text in the C.UTF-8 locale (libc-bin's).
-		if [ -d /usr/lib/locale/C.utf8 ]; then
-			mkdir -p "$root/usr/lib/locale"
-			cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
+	initrd=$d/initramfs.gz
+	initramfs_pack "$root" "$initrd"
+}
+
+# The kernel command line of every boot.
+append() {
+	echo "panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$1 rwtest.cycles=$2 rwtest.quick=${QUICK:-0}"
+}
+
+# row_cycles ARCH: the guest suite's insmod/rmmod cycles.
+row_cycles() {
+	case $1 in
+	arm64|armhf) echo "${CYCLES:-100}" ;;
+	*) echo "${CYCLES:-300}" ;;
+	esac
+}
+
+# row_check ROW: prepare and boot ROW, and judge it; its TAP lines go to
+# $O/RELEASE/report, its line of the table to $O/RELEASE/table.
+row_check() {
+	t0=$(date +%s)
+	rel=${1#*/}
+	suite= arch= flavour= gcc=
+	rep=$O/$rel/report
+	mkdir -p "$O/$rel"
+	: > "$rep"
+	pass=0 fail=0
+	note() { echo "$*" >> "$rep"; }
+	row_ok() { pass=$((pass + 1)); note "ok - [$rel] $*"; }
+	row_not_ok() { fail=$((fail + 1)); note "not ok - [$rel] $*"; }
+	if ! row_prepare "$1"; then
+		row_not_ok "$row_log"
+		echo "${suite:-?} $rel ${arch:-?} ${flavour:-?} gcc-${gcc:-?} $pass $fail $(($(date +%s) - t0))" > "$O/$rel/table"
+		return
+	fi
+	row_ok "the module builds with gcc-$gcc (in a $build_suite root) and W=1 without a warning, also with fault injection"
+	cycles=$(row_cycles "$arch")
+	VM_NAME=$rel vm_boot "$d/boot" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles")"
+	read -r verdict rc secs < "$d/boot/status"
+	res=$d/boot/result.txt
+	[ -f "$d/boot/retried" ] && note "# [$rel] the first boot died before its first test: $(cat "$d/boot/retried")"
+	sed -n '/^\(ok\|not ok\|#\|1\.\.\|Bail\)/p' "$res" | sed "s/^/[$rel] /" >> "$rep"
+	tp=$(grep -c '^ok ' "$res" || true)
+	tf=$(grep -c '^not ok ' "$res" || true)
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$res")
+	pass=$((pass + tp))
+	fail=$((fail + tf))
+	problem=
+	case $verdict in
+	died) problem="the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$d/boot"))" ;;
+	timeout) problem="the guest did not finish within $timeout s" ;;
+	cut) problem="the guest stopped before its end (qemu exit $rc): $(vm_first_report "$d/boot")" ;;
+	done)
+		[ -n "$plan" ] && [ "$plan" -eq $((tp + tf)) ] && [ "$tp" -gt 0 ] ||
+			problem="the guest's TAP plan (${plan:-none}) does not match $((tp + tf)) results"
+		;;
+	esac
+	if [ -n "$problem" ]; then
+		row_not_ok "$problem"
+		note "# last lines of the console ($d/boot/console.log):"
+		tail -n 40 "$d/boot/console.log" | sed 's/^/# /' >> "$rep"
+	fi
+	# The reader's output in the guest equals this machine's for the
+	# same content.
+	if [ -x "$reader" ] && [ "$verdict" != died ]; then
+		sed -n '/^# reader-output-begin/,/^# reader-output-end/p' "$res" |
+			sed '1d;$d; s/^# | //; s/^# |$//' > "$d/reader-guest.txt"
+		"$reader" --root "$top/module/content" --color=never --width 80 --all \
+			> "$d/reader-host.txt" 2>&1 || true
+		if [ -s "$d/reader-guest.txt" ] && cmp -s "$d/reader-guest.txt" "$d/reader-host.txt"; then
+			row_ok "the reader's output in the guest ($arch) equals this machine's"
+		else
+			row_not_ok "the reader's output in the guest ($arch) differs from this machine's"
+			diff "$d/reader-host.txt" "$d/reader-guest.txt" | head -n 20 | sed 's/^/# /' >> "$rep"
 		fi
 	fi
-	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
-		gzip -1 > "$O/$1/initramfs.gz"
-	echo "$O/$1/initramfs.gz"
+	note "[$rel] $pass passed, $fail failed (guest: $cycles cycles, boot $secs s)"
+	echo "$suite $rel $arch $flavour gcc-$gcc $pass $fail $(($(date +%s) - t0))" > "$O/$rel/table"
 }
 
-# A probe boot under KVM: it must reach the kernel's panic (no root
-# filesystem) within seconds.  Here /dev/kvm exists but hangs.
-accel() {
-	case ${RUSTWHERE_ACCEL:-auto} in
-	kvm|tcg) echo "$RUSTWHERE_ACCEL"; return ;;
-	esac
-	if [ -w /dev/kvm ]; then
-		log=$O/kvm-probe.log
-		timeout -s KILL 15 qemu-system-x86_64 -accel kvm -m 256 -nodefaults \
-			-display none -no-reboot -serial "file:$log" -kernel "$1" \
-			-append "console=ttyS0 panic=-1" > /dev/null 2>&1 || true
-		if grep -q 'Kernel panic' "$log" 2>/dev/null; then
-			echo kvm
-			return
-		fi
-	fi
-	echo tcg
+# vm_table FILE: the table, in columns.
+vm_table() {
+	awk '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NF }
+		END { for (r = 1; r <= NR; r++) { l = ""; for (i = 1; i <= n; i++) l = l sprintf("%-" w[i] + 2 "s", c[r, i]); sub(/ +$/, "", l); print l } }' "$1"
 }
 
-# boot KVER INITRAMFS MODE CONSOLE RESULT
-boot() {
-	kernel=$kroot/boot/vmlinuz-$1
-	: > "$5"
-	if [ "$4" = - ]; then
-		console="-serial mon:stdio"
-	else
-		console="-serial file:$4"
-	fi
-	# Multi-threaded TCG races with the guest's live text patching
-	# (int3-based, as for static keys): about one 6.12 boot in twelve died
-	# with "Oops: int3" in the idle loop before any module was loaded.
-	# One TCG thread for both vCPUs keeps SMP in the guest and is exact.
-	case $acc in
-	tcg) accel=tcg,thread=single ;;
-	*) accel=$acc ;;
-	esac
-	# shellcheck disable=SC2086
-	timeout -s KILL "$timeout" qemu-system-x86_64 -accel "$accel" -smp 2 -m 1024 \
-		-nographic -no-reboot -nodefaults $console -serial "file:$5" \
-		-kernel "$kernel" -initrd "$2" \
-		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$3 rwtest.cycles=$cycles rwtest.quick=${QUICK:-0}" \
-		< /dev/null
+# lane: take the rows in turn; mkdir claims one atomically.
+lane() {
+	echo "$todo" | while read -r r; do
+		[ -n "$r" ] || continue
+		mkdir "$O/claims/${r#*/}" 2> /dev/null || continue
+		say "${r#*/}: building and booting"
+		row_check "$r"
+		say "${r#*/}: $(cut -d' ' -f6,7,8 "$O/${r#*/}/table" | awk '{ print $1 " passed, " $2 " failed, " $3 " s" }')"
+	done
 }
 
-mode=${1:-}
-[ $# -gt 0 ] && shift
 case $mode in
-check) kvers=${*:-$("$here/kernels.sh" list)} ;;
-demo) kvers=${1:-$("$here/kernels.sh" list | grep '^6\.12\.' | tail -n 1)} ;;
-bench)
-	kvers=${*:-$("$here/kernels.sh" list)}
-	[ -x "$rwbench" ] || die "no $rwbench: run make first"
+demo)
+	r=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4; exit }')
+	[ -n "$r" ] || die "no kernel for the demo"
+	row_prepare "$r" || die "$row_log"
+	say "booting $release ($arch, $(vm_accel "$arch" "$vmlinuz")) ..."
+	vm_boot "$d/demo" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 \
+		"$(append demo 0 | sed 's/ quiet loglevel=4/ quiet loglevel=1/')"
+	# The console, from the demo's first line, without the serial CRs.
+	sed -n '/^rustwhere demo on /,$p' "$d/demo/console.log" | sed '/reboot: Power down/d'
+	read -r verdict rc secs < "$d/demo/status"
+	[ "$verdict" = done ] || die "the demo's guest did not finish ($verdict): $(vm_first_report "$d/demo")"
+	exit 0
 	;;
-*) die "usage: $0 check|demo|bench [KVER...]" ;;
-esac
-[ -n "$kvers" ] || die "no kernel to boot"
-
-mkdir -p "$O"
-total_pass=0
-total_fail=0
-acc=
-for kver in $kvers; do
-	kroot=$("$here/kernels.sh" fetch "$kver")/root
-	kdir=$kroot/usr/src/linux-headers-$kver
-	[ -n "$acc" ] || acc=$(accel "$kroot/boot/vmlinuz-$kver")
-	if [ -n "${PREBUILT_KO_DIR:-}" ]; then
-		# A module built elsewhere (by DKMS, say) is the one tested.
-		ko=$PREBUILT_KO_DIR/$kver/rustwhere.ko
-		[ -f "$ko" ] || die "no prebuilt module at $ko"
-	else
-		ko=$(build_module "$kver" "$kdir" normal)
-	fi
-	fko=$(build_module "$kver" "$kdir" fault RUSTWHERE_FAULT_INJECT=y)
-	initrd=$(make_initramfs "$kver" "$ko" "$fko")
-	result=$O/$kver/$mode.tap
-	if [ "$mode" = demo ]; then
-		say "booting $kver ($acc) ..."
-		# Without the firmware's terminal escapes and the serial CRs.
-		boot "$kver" "$initrd" demo - "$result" |
-			sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//'
-		continue
-	fi
-	if [ "$mode" = bench ]; then
-		say "benchmarking on $kver ($acc) ..."
-		rc=0
-		boot "$kver" "$initrd" bench "$O/$kver/console.log" "$result" || rc=$?
-		tr -d '\r' < "$result" > "$result.tmp" && mv "$result.tmp" "$result"
-		if ! grep -q '^rwbench-json-end' "$result"; then
-			echo "not ok - [$kver] the benchmark gave no result (qemu exit $rc)"
-			cat "$result"
-			tail -n 40 "$O/$kver/console.log"
+bench)
+	total_pass=0 total_fail=0
+	for r in $(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }'); do
+		row_prepare "$r" || die "$row_log"
+		say "benchmarking on $release ($arch, $(vm_accel "$arch" "$vmlinuz")) ..."
+		vm_boot "$d/bench" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append bench 0)"
+		res=$d/bench/result.txt
+		if ! grep -q '^rwbench-json-end' "$res"; then
+			echo "not ok - [$release] the benchmark gave no result ($(cat "$d/bench/status"))"
+			cat "$res"
+			tail -n 40 "$d/bench/console.log"
 			total_fail=$((total_fail + 1))
 			continue
 		fi
-		echo "kernel $kver, $(date -u +%Y-%m-%d), ${QUICK:+quick, }$acc"
-		sed '/^rwbench-json-begin/,$d' "$result"
-		sed -n '/^rwbench-json-begin/,/^rwbench-json-end/p' "$result" | sed '1d;$d' \
-			> "$O/$kver/bench.json"
-		echo "ok - [$kver] the benchmark ran"
+		echo "kernel $release, $(date -u +%Y-%m-%d), ${QUICK:+quick, }$(vm_accel "$arch" "$vmlinuz")"
+		sed -e '/^rwbench-json-begin/,$d' -e "/^$VM_START/d" "$res"
+		sed -n '/^rwbench-json-begin/,/^rwbench-json-end/p' "$res" | sed '1d;$d' > "$d/bench.json"
+		echo "ok - [$release] the benchmark ran"
 		total_pass=$((total_pass + 1))
-		continue
+	done
+	if [ "$total_fail" -eq 0 ]; then
+		# All kernels' figures in one JSON document.
+		mkdir -p "$O/bench"
+		{
+			printf '{\n"date": "%s",\n"accel": "%s",\n"quick": %s,\n"kernels": {\n' \
+				"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(vm_accel amd64 "$vmlinuz")" "${QUICK:-0}"
+			sep=
+			for r in $(echo "$rows" | awk '$4 != "-" { print $4 }'); do
+				printf '%s"%s": ' "$sep" "$r"
+				cat "$O/$r/bench.json"
+				sep=,
+			done
+			printf '}\n}\n'
+		} > "$O/bench/results.json"
+		say "figures written to $O/bench/results.json"
 	fi
-
-	say "booting $kver ($acc); console in $O/$kver/console.log"
-	start=$(date +%s)
-	rc=0
-	boot "$kver" "$initrd" check "$O/$kver/console.log" "$result" || rc=$?
-	say "$kver: the VM ran $(($(date +%s) - start)) s, qemu exit $rc"
-
-	# The serial line ends lines with CR LF.
-	tr -d '\r' < "$result" > "$result.tmp" && mv "$result.tmp" "$result"
-	sed -n '/^\(ok\|not ok\|#\|1\.\.\|Bail\)/p' "$result" | sed "s/^/[$kver] /"
-	pass=$(grep -c '^ok ' "$result" || true)
-	fail=$(grep -c '^not ok ' "$result" || true)
-	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$result")
-	problem=
-	if [ "$rc" -eq 137 ]; then
-		problem="the VM did not finish within $timeout s"
-	elif ! grep -q '^rustwhere-guest: done' "$result"; then
-		problem="the guest gave no complete result (kernel panic?)"
-	elif [ -z "$plan" ] || [ "$plan" -ne $((pass + fail)) ]; then
-		problem="the guest's TAP plan (${plan:-none}) does not match $((pass + fail)) results"
-	fi
-	if [ -n "$problem" ]; then
-		echo "not ok - [$kver] $problem"
-		echo "# last lines of the console:"
-		tail -n 40 "$O/$kver/console.log" | sed 's/^/# /'
-		fail=$((fail + 1))
-	fi
-
-	# The reader's output in the guest equals the host's for the same content.
-	if [ -x "$reader" ]; then
-		sed -n '/^# reader-output-begin/,/^# reader-output-end/p' "$result" |
-			sed '1d;$d; s/^# | //; s/^# |$//' > "$O/$kver/reader-guest.txt"
-		"$reader" --root "$top/module/content" --color=never --width 80 --all \
-			> "$O/$kver/reader-host.txt" 2>&1 || true
-		if [ -s "$O/$kver/reader-guest.txt" ] &&
-			cmp -s "$O/$kver/reader-guest.txt" "$O/$kver/reader-host.txt"; then
-			echo "ok - [$kver] the reader's output in the guest equals the host's"
-			pass=$((pass + 1))
-		else
-			echo "not ok - [$kver] the reader's output in the guest differs from the host's"
-			diff "$O/$kver/reader-host.txt" "$O/$kver/reader-guest.txt" | head -n 20 | sed 's/^/# /'
-			fail=$((fail + 1))
-		fi
-	fi
-	echo "[$kver] $pass passed, $fail failed"
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
-done
-
-if [ "$mode" = bench ] && [ "$total_fail" -eq 0 ]; then
-	# All kernels' figures in one JSON document.
-	mkdir -p "$O/bench"
-	{
-		printf '{\n"date": "%s",\n"accel": "%s",\n"quick": %s,\n"kernels": {\n' \
-			"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$acc" "${QUICK:-0}"
-		sep=
-		for kver in $kvers; do
-			printf '%s"%s": ' "$sep" "$kver"
-			cat "$O/$kver/bench.json"
-			sep=,
-		done
-		printf '}\n}\n'
-	} > "$O/bench/results.json"
-	say "figures written to $O/bench/results.json"
-fi
-if [ "$mode" != demo ]; then
 	echo "$total_pass passed, $total_fail failed"
 	[ "$total_fail" -eq 0 ]
+	exit
+	;;
+esac
+
+# check: every row, two at a time.
+todo=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }')
+rm -rf "$O/claims"
+mkdir -p "$O/claims"
+t_all=$(date +%s)
+say "$(echo "$todo" | grep -c .) kernels, $lanes at a time; consoles in $O/RELEASE/boot/"
+i=0
+pids=
+while [ "$i" -lt "$lanes" ]; do
+	lane &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+for p in $pids; do
+	wait "$p" || true
+done
+
+total_pass=0 total_fail=0 skipped=0
+table=$O/vm-table.txt
+{
+	echo "SUITE RELEASE ARCH FLAVOUR COMPILER PASSED FAILED SECONDS"
+	echo "$rows" | while read -r s a f rel v; do
+		if [ "$rel" = - ]; then
+			echo "$s - $a $f - - - -"
+		elif [ -f "$O/$rel/table" ]; then
+			cat "$O/$rel/table"
+		else
+			echo "$s $rel $a $f - - - -"
+		fi
+	done
+} > "$table"
+echo "TAP version 13"
+for rel in $(echo "$rows" | awk '{ print $4 }'); do
+	if [ "$rel" = - ]; then
+		continue
+	elif [ -f "$O/$rel/report" ]; then
+		cat "$O/$rel/report"
+	else
+		echo "not ok - [$rel] the row never ran"
+		total_fail=$((total_fail + 1))
+	fi
+done
+while read -r s rel a f c p fl secs; do
+	[ "$s" = SUITE ] && continue
+	if [ "$rel" = - ]; then
+		echo "ok - [$s $a $f] not available: the archive serves no such kernel # SKIP"
+		skipped=$((skipped + 1))
+		continue
+	fi
+	[ "$p" = - ] && continue
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + fl))
+done < "$table"
+echo "# tested kernels ($(($(date +%s) - t_all)) s in all, $lanes at a time):"
+vm_table "$table" | sed 's/^/# /'
+if [ -s "$O/boots-retried" ]; then
+	echo "boots retried: $(grep -c . "$O/boots-retried") ($(paste -sd';' "$O/boots-retried"))"
+else
+	echo "boots retried: 0"
 fi
+if [ "$skipped" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $skipped skipped"
+else
+	echo "$total_pass passed, $total_fail failed"
+fi
+[ "$total_fail" -eq 0 ]

@@ -1,44 +1,29 @@
-#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# /init of the debug kernel's initramfs (tests/debug/run.sh): mount the
-# basics, run what the kernel command line asks for, power off.
+# The debug kernel's modes of the guest's /init (tests/vm/init sources
+# this file from /debug/modes.sh, which only tests/debug/run.sh packs):
 #
-#   rwdebug.mode=check    the guest suite (normal and fault build,
-#                         rwdebug.cycles= of its own insmod/rmmod cycles),
-#                         the fail-nth sweep of init, the KUnit suite, the
-#                         procfs selftests; a kmemleak scan after each
-#   rwdebug.mode=cycles   rwdebug.cycles= load/unload cycles raced by
-#                         readers (rwcycle), then a kmemleak scan
-#   rwdebug.mode=fuzz     trinity as nobody against /proc/rustwhere for
-#                         rwdebug.trinity= seconds, then a kmemleak scan
-#   rwdebug.mode=kunit    the KUnit suite alone
-#   rwdebug.mode=bug      insmod rwbugs.ko bug=<rwdebug.bug=>
+#   rwtest.mode=debug-check  the guest suite (normal and fault build,
+#                            rwtest.cycles= of its own insmod/rmmod cycles),
+#                            the fail-nth sweep of init, the KUnit suite, the
+#                            procfs selftests; a kmemleak scan after each
+#   rwtest.mode=cycles       rwtest.cycles= load/unload cycles raced by
+#                            readers (rwcycle), then a kmemleak scan
+#   rwtest.mode=fuzz         trinity as nobody against /proc/rustwhere for
+#                            rwtest.trinity= seconds, then a kmemleak scan
+#   rwtest.mode=kunit        the KUnit suite alone
+#   rwtest.mode=bug          insmod rwbugs.ko bug=<rwtest.bug=>
 #
-# (Not "rustwhere.": the kernel hands rustwhere.* to the module as its
-# parameters, and it would log them as unknown.)  Results go to the second
-# serial port (a file on the host) in sections "### NAME" ...
+# Results go to the result channel ($out) in sections "### NAME" ...
 # "### NAME-end rc=N"; kernel messages and kmemleak reports go to the
-# console, the first port.  The host judges both.
-/bin/busybox mkdir -p /proc /sys /dev /tmp /root
-/bin/busybox --install -s /bin
-export PATH=/bin:/usr/bin HOME=/root
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug
-mkdir -p "/lib/modules/$(uname -r)"
-depmod -a
+# console.  The host judges both.
+# shellcheck shell=sh disable=SC2154 # $top, $out and arg() are /init's
 
-top=/rustwhere
 dbg=/debug
-out=/dev/ttyS1
 proc=/proc/rustwhere
 ref=$top/module/content
 kml=/sys/kernel/debug/kmemleak
 ko=$top/module/rustwhere.ko
-arg() { sed -n "s/.*rwdebug\.$1=\([a-z0-9_-]*\).*/\1/p" /proc/cmdline; }
 say() { echo "$*" > $out; }
 # say_end NAME RC: close a section, with the time since boot.
 say_end() { say "### $1-end rc=$2 at $(cut -d' ' -f1 /proc/uptime) s"; }
@@ -85,10 +70,9 @@ run_kunit() {
 	say_end kunit $rc
 }
 
-mode=$(arg mode)
-console "rwdebug: mode $mode on $(uname -r)"
-case $mode in
-check)
+debug_mode() {
+case $1 in
+debug-check)
 	# What the kernel itself leaves unreferenced at boot is not ours.
 	kmemleak_check boot
 
@@ -192,9 +176,7 @@ bug)
 	say_end bug 0
 	;;
 *)
-	console "init: no rwdebug.mode= on the kernel command line"
+	console "init: unknown rwtest.mode=$1"
 	;;
 esac
-say "rwdebug: done"
-sync
-poweroff -f
+}

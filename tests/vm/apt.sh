@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A private apt configuration per Debian suite, under the cache, for the
+# kernels, headers and guest programs of suites and architectures the
+# host does not have.  Sourced by the harness's scripts, with $top the
+# top of the project.
+#
+#   apt_suite SUITE CMD ARGS...   run apt-get or apt-cache (CMD) with SUITE's
+#                                 own sources, lists and cache, for this
+#                                 machine's architecture and those of
+#                                 SUITE's rows in tests/vm/matrix
+#   apt_mirror SUITE              the archive URI serving SUITE
+#
+# The archive is the one the host's apt already uses: its URIs are read
+# from "apt-get indextargets", never written here.  RUSTWHERE_MIRROR and
+# RUSTWHERE_SECURITY_MIRROR override them.  The host's sources, lists and
+# status are not touched.  Lists are refreshed once a day (sid and
+# experimental are served frozen, with a Valid-Until long past: that date
+# is not checked).
+
+cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}
+
+# _apt_uris: "URI RELEASE" of every index the host's apt knows.
+
+_apt_uris() {
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2> /dev/null | sort -u
+}
+
+apt_mirror() {
+	case $1 in
+	*-security)
+		if [ -n "${RUSTWHERE_SECURITY_MIRROR:-}" ]; then
+			echo "$RUSTWHERE_SECURITY_MIRROR"
+			return
+		fi
+		_apt_uri=$(_apt_uris | awk '$2 ~ /-security$/ { print $1; exit }')
+		# A host without the security suite: the usual layout beside
+		# the main archive.
+		[ -n "$_apt_uri" ] || _apt_uri=$(apt_mirror "${1%-security}" | sed 's|/debian/*$|/debian-security/|')
+		;;
+	*)
+		if [ -n "${RUSTWHERE_MIRROR:-}" ]; then
+			echo "$RUSTWHERE_MIRROR"
+			return
+		fi
+		_apt_uri=$(_apt_uris |
+			awk '$2 ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|unstable|stable|testing)(-updates)?$/ { print $1; exit }')
+		;;
+	esac
+	[ -n "$_apt_uri" ] || {
+		echo "apt.sh: no Debian archive in the host's apt sources (run apt-get update), nor RUSTWHERE_MIRROR" >&2
+		return 1
+	}
+	echo "${_apt_uri%/}"
+}
+
+# _apt_archs SUITE: this machine's architecture and those of SUITE's rows
+# in tests/vm/matrix (an archive need not serve every architecture of
+# every suite).
+_apt_archs() {
+	{
+		dpkg --print-architecture
+		sed 's/#.*//' "$top/tests/vm/matrix" | awk -v s="$1" '$1 == s { print $3 }'
+	} | awk '!seen[$0]++' | paste -sd, -
+}
+
+# apt_suite's helper: (re)write SUITE's configuration and update its
+# lists, when they are a day old.  The sources (the mirror, the
+# architectures) are looked up only then.
+_apt_refresh() {
+	_apt_archs=$(_apt_archs "$1")
+	_apt_uri=$(apt_mirror "$1") || return 1
+	mkdir -p "$_apt_d/lists/partial" "$_apt_d/archives/partial" "$_apt_d/parts" "$_apt_d/prefs"
+	echo "deb [arch=$_apt_archs] $_apt_uri $1 main" > "$_apt_d/sources.list"
+	: > "$_apt_d/status"
+	{
+		echo "Dir::Etc::SourceList \"$_apt_d/sources.list\";"
+		echo "Dir::Etc::SourceParts \"$_apt_d/parts\";"
+		echo "Dir::Etc::Preferences \"$_apt_d/prefs/none\";"
+		echo "Dir::Etc::PreferencesParts \"$_apt_d/prefs\";"
+		echo "Dir::State::Lists \"$_apt_d/lists\";"
+		echo "Dir::State::status \"$_apt_d/status\";"
+		echo "Dir::Cache \"$_apt_d\";"
+		echo "Dir::Cache::archives \"$_apt_d/archives\";"
+		echo "Acquire::Check-Valid-Until \"false\";"
+		echo "Acquire::Languages \"none\";"
+		echo "APT::Sandbox::User \"root\";"
+		printf 'APT::Architectures {'
+		echo "$_apt_archs" | tr ',' '\n' | while read -r a; do printf ' "%s";' "$a"; done
+		echo ' };'
+	} > "$_apt_d/apt.conf"
+	APT_CONFIG=$_apt_d/apt.conf apt-get update -q > "$_apt_d/update.log" 2>&1 ||
+		{ echo "apt.sh: apt-get update of $1 failed:" >&2; tail -n 5 "$_apt_d/update.log" >&2; return 1; }
+	touch "$_apt_d/stamp"
+}
+
+apt_suite() {
+	_apt_d=$cache/apt/$1
+	# One update at a time per suite.
+	if [ -z "$(find "$_apt_d/stamp" -mmin -1440 2> /dev/null)" ]; then
+		mkdir -p "$_apt_d"
+		(
+			flock 8
+			[ -n "$(find "$_apt_d/stamp" -mmin -1440 2> /dev/null)" ] || _apt_refresh "$1"
+		) 8> "$_apt_d/lock" || return 1
+	fi
+	shift
+	# The binary caches, which a host's apt.conf.d may turn off (read
+	# after APT_CONFIG, so set on the command line): without them each
+	# call parses every list anew.
+	_apt_cmd=$1
+	shift
+	APT_CONFIG=$_apt_d/apt.conf "$_apt_cmd" -o Dir::Cache::pkgcache="$_apt_d/pkgcache.bin" \
+		-o Dir::Cache::srcpkgcache="$_apt_d/srcpkgcache.bin" "$@"
+}

@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# One boot of a test kernel under QEMU, for every harness: the Debian
+# kernels of tests/vm/run.sh and the debug kernel of tests/debug/run.sh.
+# Sourced, with $O set.
+#
+#   vm_boot DIR ARCH KERNEL INITRD TIMEOUT MEM APPEND
+#
+# boots KERNEL with INITRD on ARCH (amd64, i386, arm64, armhf): -smp 2,
+# -no-reboot, the kernel's console on the first serial port and the
+# guest's results on a channel of their own, both files; APPEND is added
+# to the kernel command line (panic_on_warn=1 and the like are the
+# caller's).  It leaves in DIR console.log and result.txt (without the
+# serial line's CRs) and status, one line "VERDICT QEMU_EXIT SECONDS":
+#
+#   done     the guest wrote its start marker and its end marker
+#   cut      it started, then stopped before its end marker (a panic, a
+#            test that hung the kernel): a verdict on the module
+#   timeout  it started and TIMEOUT seconds passed
+#   died     it never wrote its start marker: the kernel or the emulator
+#            died before the first test (an infrastructure death)
+#
+# A boot that died is booted once more, never more, and the death is
+# counted: DIR/retried holds the first report line of the console, and
+# a line "NAME: REPORT" goes to $O/boots-retried (NAME: $VM_NAME, or
+# DIR's last part).  A guest that started
+# is never booted again, whatever it showed.
+#
+# The guest (tests/vm/init) finds its result channel as rwtest.out= on
+# the command line and writes "rustwhere-guest: start" there before it
+# runs anything, "rustwhere-guest: done" at the end.
+#
+# Environment: RUSTWHERE_ACCEL (kvm, tcg or auto; KVM only where a probe
+# boot shows it works), VM_CPU (the CPU model, per architecture by
+# default), VM_START_TIMEOUT (seconds a guest has to start, default 180:
+# one that hangs before is stopped then, and has died).
+
+VM_START='rustwhere-guest: start'
+VM_DONE='rustwhere-guest: done'
+
+# What a console shows when a kernel dies.
+vm_reports='BUG:|Oops|Kernel panic|WARNING:|general protection fault|Unable to handle|Internal error|KASAN|UBSAN|soft lockup|hard LOCKUP|RCU detected|rcu_sched detected|blocked for more than|Call Trace'
+
+# vm_accel ARCH KERNEL: kvm where this machine runs ARCH natively and a
+# probe boot under KVM reaches the kernel's panic (no root filesystem)
+# within seconds; tcg otherwise.  Here /dev/kvm exists but hangs.
+vm_accel() {
+	case ${RUSTWHERE_ACCEL:-auto} in
+	kvm|tcg) echo "$RUSTWHERE_ACCEL"; return ;;
+	esac
+	if [ "$1" = amd64 ] && [ "$(uname -m)" = x86_64 ] && [ -w /dev/kvm ]; then
+		# Probed once per build directory.
+		if [ ! -s "$O/kvm-probe.result" ]; then
+			_vm_log=$O/kvm-probe.log
+			timeout -s KILL 15 qemu-system-x86_64 -accel kvm -m 256 -nodefaults \
+				-display none -no-reboot -serial "file:$_vm_log" -kernel "$2" \
+				-append "console=ttyS0 panic=-1" > /dev/null 2>&1 || true
+			if grep -q 'Kernel panic' "$_vm_log" 2> /dev/null; then
+				echo kvm > "$O/kvm-probe.result"
+			else
+				echo tcg > "$O/kvm-probe.result"
+			fi
+		fi
+		cat "$O/kvm-probe.result"
+		return
+	fi
+	echo tcg
+}
+
+# _vm_qemu ARCH ACCEL CONSOLE RESULT: the emulator, machine and devices of
+# ARCH, as words, and on the last line the result channel's device name
+# in the guest.
+_vm_qemu() {
+	# Multi-threaded TCG races with the guest's live text patching
+	# (int3-based, as for static keys): about one Debian 6.12 boot in
+	# twelve died with "Oops: int3" in the idle loop before any module
+	# was loaded.  One TCG thread for both vCPUs keeps SMP in the guest.
+	_vm_acc=$2
+	[ "$_vm_acc" = tcg ] && _vm_acc=tcg,thread=single
+	case $1 in
+	amd64)
+		# -cpu max without LA57: with 5-level paging the debug kernel's
+		# early KASAN shadow did not cover an interrupt that arrived
+		# during identify_cpu ("BUG: KASAN: wild-memory-access in
+		# do_raw_spin_lock" at 0.01-1.2 s, 3 boots in 30).
+		echo "qemu-system-x86_64 -accel $_vm_acc -cpu ${VM_CPU:-max,la57=off} -serial file:$3 -serial file:$4"
+		echo "ttyS0 ttyS1"
+		;;
+	i386)
+		# As AMD (QEMU's max is), Debian's 686-pae kernel WARNs in
+		# init_amd on the second CPU, and panic_on_warn stops the boot.
+		echo "qemu-system-i386 -accel $_vm_acc -cpu ${VM_CPU:-max,vendor=GenuineIntel} -serial file:$3 -serial file:$4"
+		echo "ttyS0 ttyS1"
+		;;
+	arm64)
+		# pauth-impdef: QEMU's own pointer-authentication algorithm,
+		# three times faster under TCG than the architected one.
+		echo "qemu-system-aarch64 -M virt -accel $_vm_acc -cpu ${VM_CPU:-max,pauth-impdef=on} -serial file:$3 \
+			-device virtio-serial-device -chardev file,id=result,path=$4 -device virtconsole,chardev=result"
+		echo "ttyAMA0 hvc0"
+		;;
+	armhf)
+		echo "qemu-system-arm -M virt -accel $_vm_acc -cpu ${VM_CPU:-cortex-a15} -serial file:$3 \
+			-device virtio-serial-device -chardev file,id=result,path=$4 -device virtconsole,chardev=result"
+		echo "ttyAMA0 hvc0"
+		;;
+	*) return 1 ;;
+	esac
+}
+
+# _vm_once DIR ARCH KERNEL INITRD TIMEOUT MEM APPEND: one boot; sets
+# vm_rc and vm_secs.
+_vm_once() {
+	_vm_spec=$(_vm_qemu "$2" "$(vm_accel "$2" "$3")" "$1/console.raw" "$1/result.raw") || return 1
+	_vm_devs=$(echo "$_vm_spec" | tail -n 1)
+	: > "$1/console.raw"
+	: > "$1/result.raw"
+	_vm_t0=$(date +%s)
+	vm_rc=0
+	# shellcheck disable=SC2046 # the emulator's words
+	timeout -s KILL "$5" $(echo "$_vm_spec" | head -n 1) -smp 2 -m "$6" \
+		-display none -no-reboot -nodefaults -kernel "$3" -initrd "$4" \
+		-append "console=${_vm_devs% *} rwtest.out=${_vm_devs#* } $7" \
+		< /dev/null > "$1/qemu.log" 2>&1 &
+	_vm_pid=$!
+	# A kernel that hangs before /init would hold the boot for all of
+	# TIMEOUT: one that has not started the guest within
+	# VM_START_TIMEOUT seconds is stopped, and has died.
+	while kill -0 "$_vm_pid" 2> /dev/null && ! grep -q "^$VM_START" "$1/result.raw"; do
+		if [ $(($(date +%s) - _vm_t0)) -ge "${VM_START_TIMEOUT:-180}" ]; then
+			pkill -KILL -P "$_vm_pid" 2> /dev/null || true
+			echo "vm: no start marker within ${VM_START_TIMEOUT:-180} s: stopped" >> "$1/qemu.log"
+			break
+		fi
+		sleep 1
+	done
+	wait "$_vm_pid" || vm_rc=$?
+	vm_secs=$(($(date +%s) - _vm_t0))
+	tr -d '\r' < "$1/console.raw" > "$1/console.log"
+	tr -d '\r' < "$1/result.raw" > "$1/result.txt"
+	rm -f "$1/console.raw" "$1/result.raw"
+}
+
+# vm_first_report DIR: the first line of the console that reports a death,
+# or its last line.
+vm_first_report() {
+	_vm_line=$(grep -m 1 -E "$vm_reports" "$1/console.log" | sed 's/^\[ *[0-9.]*\] //')
+	[ -n "$_vm_line" ] || _vm_line="no report; the console's last line: $(tail -n 1 "$1/console.log")"
+	[ -s "$1/console.log" ] || _vm_line="no console output at all (qemu: $(tail -n 1 "$1/qemu.log"))"
+	echo "$_vm_line" | cut -c 1-160
+}
+
+vm_boot() {
+	mkdir -p "$1"
+	rm -f "$1/retried" "$1/status"
+	_vm_tries=0
+	while :; do
+		_vm_tries=$((_vm_tries + 1))
+		_vm_once "$@" || return 1
+		if ! grep -q "^$VM_START" "$1/result.txt"; then
+			_vm_verdict=died
+		elif grep -q "^$VM_DONE" "$1/result.txt"; then
+			_vm_verdict="done"
+		elif [ "$vm_rc" -eq 137 ]; then
+			_vm_verdict=timeout
+		else
+			_vm_verdict="cut"
+		fi
+		if [ "$_vm_verdict" = died ] && [ "$_vm_tries" -eq 1 ]; then
+			_vm_report=$(vm_first_report "$1")
+			echo "$_vm_report" > "$1/retried"
+			cp "$1/console.log" "$1/console-died.log"
+			echo "${VM_NAME:-${1##*/}}: $_vm_report" >> "$O/boots-retried"
+			echo "vm: ${VM_NAME:-${1##*/}}: the guest died before its first test ($_vm_report); booting it once more" >&2
+			continue
+		fi
+		break
+	done
+	echo "$_vm_verdict $vm_rc $vm_secs" > "$1/status"
+}

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The programs a guest runs, for each architecture of the matrix, and the
+# initramfs that holds them.  Sourced by tests/vm/run.sh and
+# tests/debug/run.sh, with $here (tests/vm), $top and $O set.
+#
+#   guest_programs ARCH     busybox-static of ARCH (from the archive), the
+#                           static guest helper rwprobe and the reader with
+#                           its shared libraries, in $O/guest/ARCH; the
+#                           foreign ones cross-built in the bookworm root
+#   initramfs_base ROOT ARCH KO FAULT_KO
+#                           a tree at ROOT: busybox, /init, the modules
+#                           (KO also where modprobe finds it), the guest
+#                           suite, the content and the reader
+#   initramfs_pack ROOT OUT pack ROOT as a gzip'ed newc cpio at OUT
+#   copy_with_libs PROG DESTROOT DEST [LIBROOT]
+#                           PROG at DESTROOT/DEST and the shared libraries
+#                           it needs (found under LIBROOT, default /) at the
+#                           same paths under DESTROOT
+
+# The GNU triplet, the cross compiler prefix and the libc6-dev-*-cross
+# package of each architecture.
+triplet_of() {
+	case $1 in
+	amd64) echo x86_64-linux-gnu ;;
+	arm64) echo aarch64-linux-gnu ;;
+	i386) echo i686-linux-gnu ;;
+	armhf) echo arm-linux-gnueabihf ;;
+	*) return 1 ;;
+	esac
+}
+
+# The suite guest programs for other architectures are cross-built in.
+guest_suite=bookworm
+
+# elf_triplet FILE: the multiarch directory name of an ELF file's machine.
+elf_triplet() {
+	case $(readelf -h "$1" | sed -n 's/^ *Machine: *//p') in
+	*X86-64*) echo x86_64-linux-gnu ;;
+	*80386*) echo i386-linux-gnu ;;
+	AArch64) echo aarch64-linux-gnu ;;
+	ARM) echo arm-linux-gnueabihf ;;
+	*) return 1 ;;
+	esac
+}
+
+copy_with_libs() {
+	_cwl_dest=$2
+	_cwl_root=${4:-}
+	install -D -m 0755 "$1" "$_cwl_dest/$3" || return 1
+	_cwl_tri=$(elf_triplet "$1") || { echo "guest.sh: $1: not an ELF file of the matrix" >&2; return 1; }
+	# The interpreter and the libraries each file names, through the
+	# search path of its architecture, until none is new (readelf reads
+	# any architecture; ldd runs only this machine's).
+	_cwl_queue=$1
+	_cwl_seen=
+	while [ -n "$_cwl_queue" ]; do
+		set -f
+		# shellcheck disable=SC2086 # split the queue into its paths
+		set -- $_cwl_queue
+		set +f
+		_cwl_f=$1
+		shift
+		_cwl_queue=$*
+		for _cwl_lib in $(readelf -l "$_cwl_f" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p') \
+			$(readelf -d "$_cwl_f" | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p'); do
+			case " $_cwl_seen " in *" ${_cwl_lib##*/} "*) continue ;; esac
+			_cwl_seen="$_cwl_seen ${_cwl_lib##*/}"
+			_cwl_path=
+			case $_cwl_lib in
+			/*) [ -e "$_cwl_root$_cwl_lib" ] && _cwl_path=$_cwl_lib ;;
+			*)
+				for _cwl_d in /lib/$_cwl_tri /usr/lib/$_cwl_tri /lib /usr/lib; do
+					if [ -e "$_cwl_root$_cwl_d/$_cwl_lib" ]; then
+						_cwl_path=$_cwl_d/$_cwl_lib
+						break
+					fi
+				done
+				;;
+			esac
+			[ -n "$_cwl_path" ] ||
+				{ echo "guest.sh: no $_cwl_lib for ${_cwl_f##*/} under ${_cwl_root:-/}" >&2; return 1; }
+			install -D -m 0755 "$(readlink -f "$_cwl_root$_cwl_path")" "$_cwl_dest$_cwl_path" || return 1
+			_cwl_queue="$_cwl_queue $_cwl_root$_cwl_path"
+		done
+	done
+}
+
+# guest_programs ARCH: sets g_busybox, g_rwprobe, g_reader (empty where
+# there is none) and g_libroot, the root the reader's libraries come from.
+guest_programs() {
+	_g_gdir=$O/guest/$1
+	mkdir -p "$_g_gdir"
+	g_busybox=$_g_gdir/busybox
+	if [ ! -x "$g_busybox" ]; then
+		rm -rf "$_g_gdir/bb"
+		mkdir -p "$_g_gdir/bb"
+		(cd "$_g_gdir/bb" && apt_suite "$guest_suite" apt-get download -q "busybox-static:$1" > download.log 2>&1) ||
+			{ echo "guest.sh: cannot download busybox-static:$1" >&2; return 1; }
+		dpkg-deb -x "$_g_gdir"/bb/*.deb "$_g_gdir/bb/x" && cp "$_g_gdir/bb/x/bin/busybox" "$g_busybox" || return 1
+		rm -rf "$_g_gdir/bb"
+	fi
+	if [ "$1" = "$(dpkg --print-architecture)" ]; then
+		# This machine's: the programs "make" built.
+		g_rwprobe=$top/tests/guest/rwprobe
+		g_reader=$top/userspace/rustwhere
+		[ -x "$g_reader" ] || g_reader=
+		g_libroot=
+		return 0
+	fi
+	_g_tri=$(triplet_of "$1")
+	_g_multiarch=$(dpkg-architecture -a "$1" -qDEB_HOST_MULTIARCH 2> /dev/null)
+	_g_groot=$("$top/tests/vm/roots.sh" ensure "$guest_suite" "gcc-$_g_tri" "libc6-dev-$1-cross" \
+		"libsmartcols-dev:$1" "libc6-dev:$1" pkg-config) || return 1
+	g_rwprobe=$_g_gdir/rwprobe
+	g_reader=$_g_gdir/rustwhere
+	g_libroot=$_g_groot
+	if [ ! -x "$g_rwprobe" ] || [ "$top/tests/guest/rwprobe.c" -nt "$g_rwprobe" ]; then
+		"$top/tests/vm/roots.sh" run "$guest_suite" "$_g_tri-gcc" -static -std=gnu11 -O2 -Wall -Wextra -Wformat=2 \
+			-o "$g_rwprobe" "$top/tests/guest/rwprobe.c" || return 1
+	fi
+	"$top/tests/vm/roots.sh" run "$guest_suite" env PKG_CONFIG_LIBDIR="/usr/lib/$_g_multiarch/pkgconfig" \
+		make -s -C "$top/userspace" OBJDIR="$_g_gdir/reader" CC="$_g_tri-gcc" AR="$_g_tri-ar" > "$_g_gdir/reader.log" 2>&1 ||
+		{ cat "$_g_gdir/reader.log" >&2; return 1; }
+	# Warning-free, as on this machine.
+	if grep -q 'warning:' "$_g_gdir/reader.log"; then
+		cat "$_g_gdir/reader.log" >&2
+		return 1
+	fi
+	cp "$_g_gdir/reader/rustwhere" "$g_reader"
+}
+
+# initramfs_base ROOT ARCH KO FAULT_KO (after guest_programs ARCH).
+initramfs_base() {
+	_g_r=$1
+	rm -rf "$_g_r"
+	mkdir -p "$_g_r/bin" "$_g_r/etc" "$_g_r/rustwhere/module" "$_g_r/rustwhere/fault" "$_g_r/rustwhere/tests/guest" \
+		"$_g_r/rustwhere/tests/vm"
+	cp "$g_busybox" "$_g_r/bin/busybox"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$_g_r/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$_g_r/etc/group"
+	install -m 0755 "$top/tests/vm/init" "$_g_r/init"
+	cp "$3" "$_g_r/rustwhere/module/rustwhere.ko"
+	# Also where "make install" puts it, for modprobe; /init runs depmod.
+	_g_kver=$(modinfo -F vermagic "$3" | cut -d' ' -f1)
+	install -D -m 0644 "$3" "$_g_r/lib/modules/$_g_kver/updates/rustwhere.ko"
+	cp "$4" "$_g_r/rustwhere/fault/rustwhere.ko"
+	cp -r "$top/module/content" "$_g_r/rustwhere/module/content"
+	cp "$top/VERSION" "$_g_r/rustwhere/VERSION"
+	install -m 0755 "$top/tests/guest/run.sh" "$g_rwprobe" "$_g_r/rustwhere/tests/guest/"
+	install -m 0644 "$top/tests/tap.sh" "$_g_r/rustwhere/tests/"
+	install -m 0755 "$top/tests/vm/demo.sh" "$_g_r/rustwhere/tests/vm/"
+	if [ -n "$g_reader" ]; then
+		copy_with_libs "$g_reader" "$_g_r" /rustwhere/userspace/rustwhere "$g_libroot" || return 1
+		# The reader measures text in the C.UTF-8 locale (libc-bin's).
+		if [ -d /usr/lib/locale/C.utf8 ]; then
+			mkdir -p "$_g_r/usr/lib/locale"
+			cp -r /usr/lib/locale/C.utf8 "$_g_r/usr/lib/locale/"
+		fi
+	fi
+}
+
+initramfs_pack() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$2"
+}
