@@ -16,7 +16,7 @@ CC	?= cc
 export O ?= $(CURDIR)/build
 
 .PHONY: all module userspace probe check check-debug soak lint host-tests vm-tests demo bench \
-	install uninstall clean help deps-build deps-check
+	install uninstall clean help deps-build deps-vm deps-check
 
 all: module userspace probe
 
@@ -57,8 +57,11 @@ tests/guest/rwprobe: tests/guest/rwprobe.c
 tests/bench/rwbench: tests/bench/rwbench.c
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
 
+# Each target installs the Debian packages it needs, no more.
 deps-build:
 	@tests/deps.sh build
+deps-vm:
+	@tests/deps.sh build vm
 deps-check:
 	@tests/deps.sh build vm lint host pkg debug
 
@@ -66,30 +69,34 @@ check: deps-check
 	$(MAKE) userspace probe
 	tests/check.sh
 
-check-debug: deps-check
+check-debug:
+	@tests/deps.sh build vm debug
 	$(MAKE) userspace probe
 	tests/debug/run.sh
 
-soak: deps-check
+soak:
+	@tests/deps.sh build vm debug
 	$(MAKE) userspace probe
 	tests/debug/run.sh soak
 
-lint: deps-check
+lint:
+	@tests/deps.sh build vm lint
 	tests/lint.sh
 
-host-tests: deps-check
+host-tests:
+	@tests/deps.sh build host
 	$(MAKE) userspace
 	tests/host/run.sh
 
-vm-tests: deps-check
+vm-tests: deps-vm
 	$(MAKE) userspace probe
 	tests/vm/run.sh check
 
-bench: deps-check
+bench: deps-vm
 	$(MAKE) -s userspace probe
 	tests/vm/run.sh bench
 
-demo: deps-check
+demo: deps-vm
 	$(MAKE) -s userspace probe
 	tests/vm/run.sh demo
 

@@ -4,14 +4,16 @@
  *
  * Only what a kernel the tests build and boot needs (tests/vm/matrix),
  * so that each line here is proven; the oldest is Debian 11's 5.10.
+ * Features are tested, not version numbers, as backports move them.
  */
 #ifndef _RUSTWHERE_COMPAT_H
 #define _RUSTWHERE_COMPAT_H
 
-#include <linux/version.h>
-
-/* 5.17 renamed PDE_DATA() to pde_data(). */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+/*
+ * 5.17 renamed PDE_DATA() to pde_data(); Kbuild looks in the kernel's
+ * <linux/proc_fs.h> for which one it has.
+ */
+#ifndef RUSTWHERE_HAVE_PDE_DATA
 #define pde_data(inode) PDE_DATA(inode)
 #endif
 

@@ -10,33 +10,32 @@
  *
  * Kbuild passes the files as RUSTWHERE_FILES, a sequence of RW_FILE(name)
  * taken from content/index, and RUSTWHERE_CONTENT, the absolute path of
- * content/.  The same sequence makes the bytes, the declarations and the
- * table, so the three cannot disagree.
+ * content/.  The same sequence makes the bytes, their declarations and
+ * the table, so the three cannot disagree.
  */
 #include <linux/kernel.h>
 
 #include "rustwhere.h"
 
-/* The bytes of each file, between rustwhere_NAME_start and _end. */
+/*
+ * The bytes of each file, between rustwhere_NAME_start and _end, after
+ * rustwhere_content (rustwhere.h declares them all).
+ */
 #define RW_FILE(n)							\
 	"rustwhere_" #n "_start:\n"					\
 	"	.incbin \"" RUSTWHERE_CONTENT "/" #n "\"\n"		\
 	"rustwhere_" #n "_end:\n"
 asm("	.pushsection .rodata, \"a\"\n"
+	"rustwhere_content:\n"
 	RUSTWHERE_FILES
 	"	.popsection\n");
-#undef RW_FILE
-
-#define RW_FILE(n)							\
-	extern const char rustwhere_##n##_start[];			\
-	extern const char rustwhere_##n##_end[];
-RUSTWHERE_FILES
 #undef RW_FILE
 
 #define RW_FILE(n) { #n, rustwhere_##n##_start, rustwhere_##n##_end },
 const struct rustwhere_file rustwhere_files[] = {
 	RUSTWHERE_FILES
 };
+
 #undef RW_FILE
 
 const size_t rustwhere_nr_files = ARRAY_SIZE(rustwhere_files);

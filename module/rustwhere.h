@@ -27,4 +27,15 @@ static inline size_t rustwhere_file_size(const struct rustwhere_file *f)
 extern const struct rustwhere_file rustwhere_files[];
 extern const size_t rustwhere_nr_files;
 
+#ifdef RUSTWHERE_FILES
+/*
+ * content.c only: the labels its assembly puts around the bytes of each
+ * file, one declaration for all, from the same RW_FILE() sequence.
+ */
+#define RW_FILE(n)							\
+	[], rustwhere_##n##_start[], rustwhere_##n##_end
+extern const char rustwhere_content RUSTWHERE_FILES[];
+#undef RW_FILE
+#endif
+
 #endif /* _RUSTWHERE_H */

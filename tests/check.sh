@@ -11,9 +11,13 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 O=${O:-$(cd "$here/.." && pwd)/build}
 mkdir -p "$O"
+# Every boot that died before its first test, of every suite, is written
+# here (tests/vm/boot.sh) and said at the end.
+rm -f "$O/boots-retried" "$O"/pkg/vm-*/boots-retried
 
 pass=0
 fail=0
+skip=0
 # suite NAME COMMAND...: run, show, and add up its closing line.
 suite() {
 	name=$1
@@ -30,8 +34,13 @@ suite() {
 	p=${line%% passed*}
 	f=${line#*passed, }
 	f=${f%% failed*}
+	s=0
+	case $line in
+	*skipped*) s=${line#*failed, }; s=${s%% skipped*} ;;
+	esac
 	pass=$((pass + p))
 	fail=$((fail + f))
+	skip=$((skip + s))
 }
 
 suite lint "$here/lint.sh"
@@ -44,5 +53,21 @@ suite bench env QUICK=1 "$here/vm/run.sh" bench
 suite debug "$here/debug/run.sh"
 
 echo "=== all"
-echo "$pass passed, $fail failed"
+# The kernels the module was proven on, and the boots that died before
+# their first test (tests/vm/boot.sh).
+if [ -f "$O/vm-table.txt" ]; then
+	echo "Tested kernels:"
+	grep -E '^# (SUITE|[a-z])' "$O/check-vm.log" | sed -n '/^# SUITE/,$p' | sed 's/^# /  /'
+fi
+retries=$(cat "$O/boots-retried" "$O"/pkg/vm-*/boots-retried 2> /dev/null || true)
+if [ -n "$retries" ]; then
+	echo "boots retried: $(echo "$retries" | grep -c .) ($(echo "$retries" | paste -sd';' -))"
+else
+	echo "boots retried: 0"
+fi
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

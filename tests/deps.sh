@@ -14,12 +14,14 @@ for group in "$@"; do
 	case $group in
 	build) pkgs="$pkgs gcc make libc6-dev pkg-config libsmartcols-dev" ;;
 	# Kernel images and headers are not installed: tests/vm/kernels.sh
-	# downloads and unpacks them.  The 6.12 headers want pahole for BTF.
-	vm) pkgs="$pkgs qemu-system-x86 busybox-static kmod cpio gzip dwarves libelf1 apt" ;;
+	# downloads and unpacks them, and the module is built in a root of
+	# the kernel's own release (mmdebstrap); busybox-static of each
+	# architecture comes from the archive too.
+	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
 	lint) pkgs="$pkgs sparse dwarves xz-utils perl" ;;
-	host) pkgs="$pkgs jq valgrind clang libclang-rt-14-dev python3 util-linux groff-base man-db" ;;
+	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db" ;;
 	# tests/debug/run.sh: the debug kernel's build, its QEMU guest, trinity.
-	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 busybox-static trinity apt" ;;
+	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
 	# tests/pkg/run.sh: DKMS, make deb and lintian, the throwaway root
 	# (mmdebstrap, zstd), make sign's test key (openssl).
 	pkg) pkgs="$pkgs dkms dh-dkms debhelper dpkg-dev lintian mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;

@@ -8,13 +8,15 @@
 #                            on failure (its last TAP_TAIL lines, default 40),
 #                            and on success too when TAP_SHOW_PASS=1; with
 #                            TAP_LOG_DIR set it is kept there as check-N.log
+#   skip DESC REASON         a test that could not run here ("# SKIP")
 #   bail MSG                 "Bail out!" and exit 1
-#   tap_end                  the plan and "N passed, N failed"; returns 1
-#                            when anything failed
+#   tap_end                  the plan and "N passed, N failed" (and ", N
+#                            skipped"); returns 1 when anything failed
 #
-# n and failed count the tests.
+# n, failed and skipped count the tests.
 n=0
 failed=0
+skipped=0
 
 ok() {
 	n=$((n + 1))
@@ -50,6 +52,12 @@ check() {
 	return 0
 }
 
+skip() {
+	n=$((n + 1))
+	skipped=$((skipped + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
 bail() {
 	echo "Bail out! $*"
 	exit 1
@@ -57,6 +65,10 @@ bail() {
 
 tap_end() {
 	echo "1..$n"
-	echo "$((n - failed)) passed, $failed failed"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$((n - failed - skipped)) passed, $failed failed, $skipped skipped"
+	else
+		echo "$((n - failed)) passed, $failed failed"
+	fi
 	[ "$failed" -eq 0 ]
 }

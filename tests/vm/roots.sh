@@ -27,8 +27,9 @@ O=${O:-$top/build}
 
 die() { echo "roots.sh: $*" >&2; exit 1; }
 
-# The base of every root: what builds a module and runs its tools.
-base_pkgs=make,libc6-dev,kmod,xz-utils,ca-certificates
+# The base of every root: what builds a module and runs its tools (W=1
+# runs scripts/kernel-doc: perl, and python3 from 6.13).
+base_pkgs="make libc6-dev kmod xz-utils perl python3"
 
 ensure() {
 	suite=$1
@@ -40,7 +41,7 @@ ensure() {
 	if [ ! -f "$root/.complete" ] || [ -n "$(find "$root/.complete" -mtime +6)" ]; then
 		rm -rf "$root"
 		echo "roots.sh: making the $suite root with mmdebstrap (about a minute)" >&2
-		mmdebstrap --variant=minbase --include="$base_pkgs" \
+		mmdebstrap --variant=minbase --include="$(echo $base_pkgs | tr ' ' ,)" \
 			--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
 			--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
 			--dpkgopt='path-exclude=/usr/share/locale/*' \
@@ -50,7 +51,7 @@ ensure() {
 		touch "$root/.complete"
 	fi
 	missing=
-	for p in "$@"; do
+	for p in $base_pkgs "$@"; do
 		chroot "$root" dpkg-query -W -f='${Status}\n' "$p" 2> /dev/null | grep -q ' installed$' ||
 			missing="$missing $p"
 	done

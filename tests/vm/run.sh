@@ -50,6 +50,7 @@ say() { echo "vm: $*" >&2; }
 . "$here/apt.sh"
 . "$here/guest.sh"
 . "$here/boot.sh"
+. "$here/build.sh"
 
 [ -x "$rwprobe" ] || die "no $rwprobe: run make first"
 
@@ -70,29 +71,9 @@ rows=$("$here/kernels.sh" list) || die "no kernels to test"
 [ -n "$rows" ] || die "no kernel to boot"
 
 mkdir -p "$O"
-rm -f "$O/boots-retried"
-
-# build_module ROW NAME [MAKE ARGS...]: the module built against ROW's
-# headers in its build root, from a copy of the sources in
-# $O/RELEASE/NAME; prints the .ko path.  With W=1 every line but kbuild's
-# own progress is a warning, and a warning fails the build.
-build_module() {
-	name=$2
-	shift 2
-	src=$O/$release/$name
-	rm -rf "$src"
-	mkdir -p "$src"
-	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$src/"
-	"$here/roots.sh" run "$build_suite" make -C "$kdir" M="$src" ${cross:+CROSS_COMPILE=$cross} \
-		W=1 "$@" modules > "$src/build.log" 2>&1 ||
-		{ cat "$src/build.log" >&2; echo "build of $name failed"; return 1; }
-	if grep -v -E '^make(\[[0-9]+\])?: |^  [A-Z]+ +(\[M\] +)?/|^Skipping BTF generation' "$src/build.log" \
-		> "$src/warnings.log"; then
-		cat "$src/warnings.log"
-		return 1
-	fi
-	echo "$src/module/rustwhere.ko"
-}
+# The boots of this run that died before their first test are the lines
+# of $O/boots-retried after these.
+retried_before=$(cat "$O/boots-retried" 2> /dev/null | grep -c . || true)
 
 # row_prepare ROW: fetch, build, pack; sets ko, fko, initrd, the row's
 # variables (kernels.sh's "row" file), and row_log (what went wrong).
@@ -102,17 +83,14 @@ row_prepare() {
 	. "$kd/row"
 	d=$O/$release
 	mkdir -p "$d"
-	# shellcheck disable=SC2086 # a list of package names
-	"$here/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$d/root.log" ||
-		{ row_log="no $build_suite build root: $(tail -n 3 "$d/root.log")"; return 1; }
 	if [ -n "${PREBUILT_KO_DIR:-}" ]; then
 		# A module built elsewhere (by DKMS, say) is the one tested.
 		ko=$PREBUILT_KO_DIR/$release/rustwhere.ko
 		[ -f "$ko" ] || { row_log="no prebuilt module at $ko"; return 1; }
 	else
-		ko=$(build_module "$1" normal) || { row_log="W=1 build: $ko"; return 1; }
+		ko=$(build_module "$kd" normal) || { row_log=$ko; return 1; }
 	fi
-	fko=$(build_module "$1" fault RUSTWHERE_FAULT_INJECT=y) || { row_log="W=1 build (fault): $fko"; return 1; }
+	fko=$(build_module "$kd" fault RUSTWHERE_FAULT_INJECT=y) || { row_log=$fko; return 1; }
 	# One lane at a time builds an architecture's programs.
 	{
 		flock 9
@@ -339,8 +317,9 @@ while read -r s rel a f c p fl secs; do
 done < "$table"
 echo "# tested kernels ($(($(date +%s) - t_all)) s in all, $lanes at a time):"
 vm_table "$table" | sed 's/^/# /'
-if [ -s "$O/boots-retried" ]; then
-	echo "boots retried: $(grep -c . "$O/boots-retried") ($(paste -sd';' "$O/boots-retried"))"
+retries=$(tail -n +$((retried_before + 1)) "$O/boots-retried" 2> /dev/null || true)
+if [ -n "$retries" ]; then
+	echo "boots retried: $(echo "$retries" | grep -c .) ($(echo "$retries" | paste -sd';' -))"
 else
 	echo "boots retried: 0"
 fi

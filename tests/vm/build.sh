@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module built against a row of the kernel matrix, in the build root
+# of the kernel's own release, with its own compiler.  Sourced by
+# tests/vm/run.sh and tests/lint.sh, with $top and $O set.
+#
+#   build_module KERNEL_DIR NAME [MAKE ARGS...]
+#       reads KERNEL_DIR/row (tests/vm/kernels.sh fetch), copies the
+#       sources to $O/RELEASE/NAME and builds them there with W=1 and MAKE
+#       ARGS (C=2 for sparse, RUSTWHERE_FAULT_INJECT=y, ...); prints the
+#       .ko path, or on failure what went wrong.  Everything the build
+#       prints but kbuild's own progress lines is a finding, and a finding
+#       fails it (make exits 0 when W=1 or sparse warn).
+
+# What kbuild prints of its own: directories, and the quiet "  CC [M]
+# path" lines (absolute paths before 6.13, relative after).
+kbuild_noise='^make(\[[0-9]+\])?: |^  [A-Z][A-Z0-9_]* +(\[M\] +)?[^ ]+$|^Skipping BTF generation'
+
+build_module() {
+	# shellcheck disable=SC1091 # written by kernels.sh fetch
+	. "$1/row"
+	_bm_name=$2
+	shift 2
+	_bm_src=$O/$release/$_bm_name
+	rm -rf "$_bm_src"
+	mkdir -p "$_bm_src"
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$_bm_src/"
+	# shellcheck disable=SC2086 # a list of package names
+	"$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$_bm_src/root.log" ||
+		{ echo "no $build_suite build root: $(tail -n 3 "$_bm_src/root.log")"; return 1; }
+	"$top/tests/vm/roots.sh" run "$build_suite" make -C "$kdir" M="$_bm_src" ${cross:+CROSS_COMPILE=$cross} \
+		W=1 "$@" modules > "$_bm_src/build.log" 2>&1 ||
+		{ echo "the build of $_bm_name failed: $(grep -v -E "$kbuild_noise" "$_bm_src/build.log" | tail -n 5)"; return 1; }
+	if grep -v -E "$kbuild_noise" "$_bm_src/build.log" > "$_bm_src/findings.log"; then
+		echo "the build of $_bm_name warns: $(head -n 20 "$_bm_src/findings.log")"
+		return 1
+	fi
+	echo "$_bm_src/module/rustwhere.ko"
+}
