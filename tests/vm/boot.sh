@@ -26,9 +26,12 @@
 # DIR's last part).  A guest that started
 # is never booted again, whatever it showed.
 #
-# The guest (tests/vm/init) finds its result channel as rwtest.out= on
-# the command line and writes "rustwhere-guest: start" there before it
-# runs anything, "rustwhere-guest: done" at the end.
+# The result channel is a second 16550 UART: ttyS1 on x86; on ARM, whose
+# virt machine has one UART (the console, ttyAMA0), a 16550 on PCI,
+# ttyS0, which every Debian ARM kernel drives without a module.  The
+# guest finds its channel as rwtest.out= on the command line, writes
+# "rustwhere-guest: start" there before it runs anything and
+# "rustwhere-guest: done" at the end.
 #
 # Environment: RUSTWHERE_ACCEL (kvm, tcg or auto; KVM only where a probe
 # boot shows it works), VM_CPU (the CPU model, per architecture by
@@ -76,7 +79,7 @@ _vm_qemu() {
 	# twelve died with "Oops: int3" in the idle loop before any module
 	# was loaded.  One TCG thread for both vCPUs keeps SMP in the guest.
 	_vm_acc=$2
-	[ "$_vm_acc" = tcg ] && _vm_acc=tcg,thread=single
+	[ "$_vm_acc" = tcg ] && [ "$1" != armhf ] && _vm_acc=tcg,thread=single
 	case $1 in
 	amd64)
 		# -cpu max without LA57: with 5-level paging the debug kernel's
@@ -96,13 +99,21 @@ _vm_qemu() {
 		# pauth-impdef: QEMU's own pointer-authentication algorithm,
 		# three times faster under TCG than the architected one.
 		echo "qemu-system-aarch64 -M virt -accel $_vm_acc -cpu ${VM_CPU:-max,pauth-impdef=on} -serial file:$3 \
-			-device virtio-serial-device -chardev file,id=result,path=$4 -device virtconsole,chardev=result"
-		echo "ttyAMA0 hvc0"
+			-chardev file,id=result,path=$4 -device pci-serial,chardev=result"
+		echo "ttyAMA0 ttyS0"
 		;;
 	armhf)
+		# Multi-threaded TCG: under one TCG thread Debian's 6.1
+		# armmp-lpae kernel takes over 20 minutes to reach /init.  At
+		# the end of boot CPU0 makes the kernel text read-only
+		# (set_section_perms) with a broadcast TLB flush per page,
+		# while CPU1 spins in multi_cpu_stop; ARMv7's cpu_relax() has
+		# no yield, so the spinning vCPU keeps the one TCG thread for a
+		# whole time slice (~100 ms) per flush.  arm64's cpu_relax() is
+		# a yield, and x86 needs thread=single (above).
 		echo "qemu-system-arm -M virt -accel $_vm_acc -cpu ${VM_CPU:-cortex-a15} -serial file:$3 \
-			-device virtio-serial-device -chardev file,id=result,path=$4 -device virtconsole,chardev=result"
-		echo "ttyAMA0 hvc0"
+			-chardev file,id=result,path=$4 -device pci-serial,chardev=result"
+		echo "ttyAMA0 ttyS0"
 		;;
 	*) return 1 ;;
 	esac

@@ -103,6 +103,7 @@ row_prepare() {
 	root=$d/initramfs
 	initramfs_base "$root" "$arch" "$ko" "$fko" 2> "$d/initramfs.log" ||
 		{ row_log="initramfs: $(cat "$d/initramfs.log")"; return 1; }
+
 	if [ "$mode" = bench ]; then
 		install -D -m 0755 "$rwbench" "$root/rustwhere/tests/bench/rwbench"
 		# The benchmark's anchor for the reader: the cat users run,
