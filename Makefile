@@ -15,7 +15,7 @@ CC	?= cc
 
 export O ?= $(CURDIR)/build
 
-.PHONY: all module userspace probe check check-debug soak lint host-tests vm-tests demo bench \
+.PHONY: all module userspace probe check check-debug soak lint host-tests vm-tests boots demo bench \
 	install uninstall clean help deps-build deps-vm deps-check
 
 all: module userspace probe
@@ -24,9 +24,11 @@ help:
 	@echo 'rustwhere $(VERSION): targets'
 	@echo '  make            build module/rustwhere.ko (KDIR=$(KDIR)), userspace/rustwhere'
 	@echo '                  and the guest test helper'
-	@echo '  make demo       boot Debian 6.12 in QEMU and show the module at work'
-	@echo '  make check      lint, host tests, guest tests on Debian 6.1 and 6.12, packaging'
-	@echo '                  tests, a short bench and the debug-kernel tests'
+	@echo '  make demo       boot Debian 13'"'"'s kernel in QEMU and show the module at work'
+	@echo '  make check      lint, host tests, guest tests on every kernel of tests/vm/matrix,'
+	@echo '                  packaging tests, a short bench and the debug-kernel tests'
+	@echo '  make vm-tests   the guest tests alone (KVERS="RELEASE ..." for some rows)'
+	@echo '  make boots      boot every kernel BOOTS times, to count the boots that die'
 	@echo '  make check-debug  the tests under a kernel with KASAN, kmemleak, lockdep, UBSAN'
 	@echo '  make soak       check-debug with trinity for 30 minutes'
 	@echo '  make lint       checkpatch --strict, sparse (C=2) and W=1'
@@ -36,7 +38,8 @@ help:
 	@echo '  make dkms-install  build and install the module with DKMS (make dkms-remove undoes it)'
 	@echo '  make deb        Debian packages rustwhere-dkms and rustwhere, into build/pkg/'
 	@echo '  make clean      remove build outputs'
-	@echo 'Variables: KDIR, KVER, KVERS (kernels the VM tests boot), PREFIX, DESTDIR'
+	@echo 'Variables: KDIR, KVER, KVERS (kernels the VM tests boot: RELEASE or SUITE/RELEASE,'
+	@echo '           see tests/vm/kernels.sh list), CYCLES, PREFIX, DESTDIR'
 
 module:
 	@test -f $(KDIR)/Makefile || { \
@@ -95,6 +98,10 @@ vm-tests: deps-vm
 bench: deps-vm
 	$(MAKE) -s userspace probe
 	tests/vm/run.sh bench
+
+boots: deps-vm
+	$(MAKE) -s userspace probe
+	tests/vm/run.sh boots
 
 demo: deps-vm
 	$(MAKE) -s userspace probe

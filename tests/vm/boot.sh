@@ -35,7 +35,8 @@
 #
 # Environment: RUSTWHERE_ACCEL (kvm, tcg or auto; KVM only where a probe
 # boot shows it works), VM_CPU (the CPU model, per architecture by
-# default), VM_START_TIMEOUT (seconds a guest has to start, default 180:
+# default), VM_RETRY (0: never boot again, to count deaths as they
+# come), VM_START_TIMEOUT (seconds a guest has to start, default 180:
 # one that hangs before is stopped then, and has died).
 
 VM_START='rustwhere-guest: start'
@@ -177,7 +178,7 @@ vm_boot() {
 		else
 			_vm_verdict="cut"
 		fi
-		if [ "$_vm_verdict" = died ] && [ "$_vm_tries" -eq 1 ]; then
+		if [ "$_vm_verdict" = died ] && [ "$_vm_tries" -eq 1 ] && [ "${VM_RETRY:-1}" = 1 ]; then
 			_vm_report=$(vm_first_report "$1")
 			echo "$_vm_report" > "$1/retried"
 			cp "$1/console.log" "$1/console-died.log"

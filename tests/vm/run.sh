@@ -11,6 +11,11 @@
 #                                    kernel of Debian 13, trixie-security)
 #   tests/vm/run.sh bench [ROW...]   measure reads (tests/bench/rwbench.c);
 #                                    QUICK=1 for one short round
+#   tests/vm/run.sh boots [ROW...]   how reliably the kernels boot: each row
+#                                    (and the debug kernel, if built) booted
+#                                    BOOTS times (default 14) to the start
+#                                    marker and powered off, never retried,
+#                                    two at a time; every death is listed
 #
 # A ROW is a kernel release, or SUITE/RELEASE (tests/vm/kernels.sh); the
 # default is every row of tests/vm/matrix (check), and the amd64 rows of
@@ -58,7 +63,7 @@ mode=${1:-}
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] && KVERS=$*
 case $mode in
-check) ;;
+check|boots) ;;
 demo) : "${KVERS:=$("$here/kernels.sh" list | awk '$1 == "trixie-security" && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}" ;;
 bench)
 	: "${KVERS:=$("$here/kernels.sh" list | awk '$1 ~ /^(bookworm|trixie)/ && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}"
@@ -132,7 +137,7 @@ row_cycles() {
 row_check() {
 	t0=$(date +%s)
 	rel=${1#*/}
-	suite= arch= flavour= gcc=
+	suite='' arch='' flavour='' gcc=''
 	rep=$O/$rel/report
 	mkdir -p "$O/$rel"
 	: > "$rep"
@@ -186,7 +191,8 @@ row_check() {
 			diff "$d/reader-host.txt" "$d/reader-guest.txt" | head -n 20 | sed 's/^/# /' >> "$rep"
 		fi
 	fi
-	note "[$rel] $pass passed, $fail failed (guest: $cycles cycles, boot $secs s)"
+	note "# [$rel] guest suite with $cycles insmod/rmmod cycles; the boot took $secs s"
+	note "[$rel] $pass passed, $fail failed"
 	echo "$suite $rel $arch $flavour gcc-$gcc $pass $fail $(($(date +%s) - t0))" > "$O/$rel/table"
 }
 
@@ -262,6 +268,63 @@ bench)
 	exit
 	;;
 esac
+
+if [ "$mode" = boots ]; then
+	jobs=$O/boots/jobs
+	rm -rf "$O/boots"
+	mkdir -p "$O/boots"
+	: > "$jobs"
+	for r in $(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }'); do
+		row_prepare "$r" || die "$row_log"
+		i=0
+		while [ "$i" -lt "${BOOTS:-14}" ]; do
+			i=$((i + 1))
+			echo "$release-$i $arch $vmlinuz $initrd" >> "$jobs"
+		done
+	done
+	dbg=$O/debug
+	if [ -f "$dbg/initramfs.gz" ]; then
+		bz=$(find "$cache/debug-kernel" -path '*/arch/x86/boot/bzImage' | head -n 1)
+		i=0
+		while [ -n "$bz" ] && [ "$i" -lt "${BOOTS:-14}" ]; do
+			i=$((i + 1))
+			echo "debug-$i amd64 $bz $dbg/initramfs.gz" >> "$jobs"
+		done
+	fi
+	boots_lane() {
+		while read -r name a k i; do
+			mkdir "$O/boots/$name" 2> /dev/null || continue
+			VM_RETRY=0 vm_boot "$O/boots/$name" "$a" "$k" "$i" 300 1024 "$(append none 0)"
+		done < "$jobs"
+	}
+	say "$(grep -c . "$jobs") boots, $lanes at a time"
+	i=0
+	pids=
+	while [ "$i" -lt "$lanes" ]; do
+		boots_lane &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	for p in $pids; do
+		wait "$p" || true
+	done
+	total=0 died=0
+	for st in "$O"/boots/*/status; do
+		total=$((total + 1))
+		read -r verdict rc secs < "$st"
+		b=$(dirname "$st")
+		case $verdict in
+		done) ;;
+		*)
+			died=$((died + 1))
+			echo "died: ${b##*/} ($verdict, qemu exit $rc, $secs s): $(vm_first_report "$b")"
+			;;
+		esac
+	done
+	echo "boots: $total, died before the start marker or before powering off: $died"
+	[ "$died" -eq 0 ]
+	exit
+fi
 
 # check: every row, two at a time.
 todo=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }')
