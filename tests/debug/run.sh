@@ -15,9 +15,13 @@
 # script builds against it the module (normal and RUSTWHERE_FAULT_INJECT=y),
 # the test-only rwbugs.ko (tests/debug/bugs/), the KUnit suite
 # (tests/debug/kunit/, linked with module/content.c), the static helpers
-# and the kernel's procfs selftests, packs them with busybox-static and
-# trinity into an initramfs, and boots it under QEMU (single-threaded TCG,
-# -smp 2, panic_on_warn=1, oops=panic) 15 times, two boots at a time:
+# and the kernel's procfs selftests, packs them with trinity into the
+# initramfs every harness packs (tests/vm/guest.sh: busybox-static, the
+# one /init, whose debug modes are tests/debug/modes.sh), and boots it
+# with the one boot of tests/vm/boot.sh (single-threaded TCG, -smp 2,
+# -cpu max without LA57, panic_on_warn=1, oops=panic; a boot that died
+# before its first test is booted once more, and counted) 15 times, two
+# boots at a time:
 #
 #   check     tests/guest/run.sh (both builds), the fail-nth sweep of
 #             init, KUnit, tools/testing/selftests/proc; kmemleak after each
