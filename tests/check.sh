@@ -59,12 +59,8 @@ if [ -f "$O/vm-table.txt" ]; then
 	echo "Tested kernels:"
 	grep -E '^# (SUITE|[a-z])' "$O/check-vm.log" | sed -n '/^# SUITE/,$p' | sed 's/^# /  /'
 fi
-retries=$(cat "$O/boots-retried" "$O"/pkg/vm-*/boots-retried 2> /dev/null || true)
-if [ -n "$retries" ]; then
-	echo "boots retried: $(echo "$retries" | grep -c .) ($(echo "$retries" | paste -sd';' -))"
-else
-	echo "boots retried: 0"
-fi
+. "$here/vm/boot.sh"
+cat "$O/boots-retried" "$O"/pkg/vm-*/boots-retried 2> /dev/null | vm_retried
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

@@ -190,3 +190,14 @@ vm_boot() {
 	done
 	echo "$_vm_verdict $vm_rc $vm_secs" > "$1/status"
 }
+
+# vm_retried: the line "boots retried: N (NAME: REPORT; ...)" of the
+# retry records read from standard input.
+vm_retried() {
+	_vm_r=$(grep . || true)
+	if [ -n "$_vm_r" ]; then
+		echo "boots retried: $(echo "$_vm_r" | grep -c .) ($(echo "$_vm_r" | paste -sd';' -))"
+	else
+		echo "boots retried: 0"
+	fi
+}

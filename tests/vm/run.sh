@@ -202,6 +202,21 @@ vm_table() {
 		END { for (r = 1; r <= NR; r++) { l = ""; for (i = 1; i <= n; i++) l = l sprintf("%-" w[i] + 2 "s", c[r, i]); sub(/ +$/, "", l); print l } }' "$1"
 }
 
+# in_lanes FUNCTION: $lanes copies of FUNCTION at once, each taking the
+# next job it can claim; returns when all have ended.
+in_lanes() {
+	_il_i=0
+	_il_pids=
+	while [ "$_il_i" -lt "$lanes" ]; do
+		"$1" &
+		_il_pids="$_il_pids $!"
+		_il_i=$((_il_i + 1))
+	done
+	for _il_p in $_il_pids; do
+		wait "$_il_p" || true
+	done
+}
+
 # lane: take the rows in turn; mkdir claims one atomically.
 lane() {
 	echo "$todo" | while read -r r; do
@@ -298,16 +313,7 @@ if [ "$mode" = boots ]; then
 		done < "$jobs"
 	}
 	say "$(grep -c . "$jobs") boots, $lanes at a time"
-	i=0
-	pids=
-	while [ "$i" -lt "$lanes" ]; do
-		boots_lane &
-		pids="$pids $!"
-		i=$((i + 1))
-	done
-	for p in $pids; do
-		wait "$p" || true
-	done
+	in_lanes boots_lane
 	total=0 died=0
 	for st in "$O"/boots/*/status; do
 		total=$((total + 1))
@@ -332,16 +338,7 @@ rm -rf "$O/claims"
 mkdir -p "$O/claims"
 t_all=$(date +%s)
 say "$(echo "$todo" | grep -c .) kernels, $lanes at a time; consoles in $O/RELEASE/boot/"
-i=0
-pids=
-while [ "$i" -lt "$lanes" ]; do
-	lane &
-	pids="$pids $!"
-	i=$((i + 1))
-done
-for p in $pids; do
-	wait "$p" || true
-done
+in_lanes lane
 
 total_pass=0 total_fail=0 skipped=0
 table=$O/vm-table.txt
@@ -381,12 +378,7 @@ while read -r s rel a f c p fl secs; do
 done < "$table"
 echo "# tested kernels ($(($(date +%s) - t_all)) s in all, $lanes at a time):"
 vm_table "$table" | sed 's/^/# /'
-retries=$(tail -n +$((retried_before + 1)) "$O/boots-retried" 2> /dev/null || true)
-if [ -n "$retries" ]; then
-	echo "boots retried: $(echo "$retries" | grep -c .) ($(echo "$retries" | paste -sd';' -))"
-else
-	echo "boots retried: 0"
-fi
+tail -n +$((retried_before + 1)) "$O/boots-retried" 2> /dev/null | vm_retried
 if [ "$skipped" -gt 0 ]; then
 	echo "$total_pass passed, $total_fail failed, $skipped skipped"
 else
