@@ -101,9 +101,10 @@ guest_programs() {
 		rm -rf "$_g_gdir/bb"
 	fi
 	if [ "$1" = "$(dpkg --print-architecture)" ]; then
-		# This machine's: the programs "make" built.
-		g_rwprobe=$top/tests/guest/rwprobe
-		g_reader=$top/userspace/rustwhere
+		# This machine's: the programs "make" built, or RWPROBE and
+		# READER (no reader in the guest where READER is not one).
+		g_rwprobe=${RWPROBE:-$top/tests/guest/rwprobe}
+		g_reader=${READER:-$top/userspace/rustwhere}
 		[ -x "$g_reader" ] || g_reader=
 		g_libroot=
 		return 0

@@ -101,10 +101,6 @@ row_prepare() {
 		flock 9
 		guest_programs "$arch" > "$d/guest.log" 2>&1
 	} 9> "$O/guest-$arch.lock" || { row_log="guest programs for $arch: $(tail -n 5 "$d/guest.log")"; return 1; }
-	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
-		g_rwprobe=$rwprobe
-		[ -x "$reader" ] && g_reader=$reader
-	fi
 	root=$d/initramfs
 	initramfs_base "$root" "$arch" "$ko" "$fko" 2> "$d/initramfs.log" ||
 		{ row_log="initramfs: $(cat "$d/initramfs.log")"; return 1; }
@@ -344,7 +340,7 @@ total_pass=0 total_fail=0 skipped=0
 table=$O/vm-table.txt
 {
 	echo "SUITE RELEASE ARCH FLAVOUR COMPILER PASSED FAILED SECONDS"
-	echo "$rows" | while read -r s a f rel v; do
+	echo "$rows" | while read -r s a f rel _; do
 		if [ "$rel" = - ]; then
 			echo "$s - $a $f - - - -"
 		elif [ -f "$O/$rel/table" ]; then
@@ -365,7 +361,7 @@ for rel in $(echo "$rows" | awk '{ print $4 }'); do
 		total_fail=$((total_fail + 1))
 	fi
 done
-while read -r s rel a f c p fl secs; do
+while read -r s rel a f _ p fl _; do
 	[ "$s" = SUITE ] && continue
 	if [ "$rel" = - ]; then
 		echo "ok - [$s $a $f] not available: the archive serves no such kernel # SKIP"
