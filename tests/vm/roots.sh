@@ -50,10 +50,18 @@ ensure() {
 			{ tail -n 20 "$cache/roots/$suite.log" >&2; rm -rf "$root"; die "mmdebstrap $suite failed"; }
 		touch "$root/.complete"
 	fi
+	# A package is there when installed for the architecture asked (name:arch),
+	# or else the root's own or "all": libsmartcols-dev:arm64 is not
+	# libsmartcols-dev.
+	native=$(chroot "$root" dpkg --print-architecture)
 	missing=
 	for p in $base_pkgs "$@"; do
-		chroot "$root" dpkg-query -W -f='${Status}\n' "$p" 2> /dev/null | grep -q ' installed$' ||
-			missing="$missing $p"
+		case $p in
+		*:*) name=${p%:*} want=${p#*:} ;;
+		*) name=$p want="$native|all" ;;
+		esac
+		chroot "$root" dpkg-query -W -f='${Architecture} ${Status}\n' "$name" 2> /dev/null |
+			grep -Eq "^($want) .* installed$" || missing="$missing $p"
 	done
 	if [ -n "$missing" ]; then
 		echo "roots.sh: installing in the $suite root:$missing" >&2
