@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The reader on each Debian release, whatever the host runs: in a root of
+# the release (tests/vm/roots.sh), it builds warning-free (-Wall -Wextra
+# -Werror) with the release's gcc and with its clang, and the host tests
+# (tests/host/run.sh, which build and run it with both, under valgrind and
+# ASan too) pass there.  Prints TAP and "N passed, N failed".
+#
+#   tests/release/run.sh [RELEASE...]   default: bookworm trixie sid
+#
+# Needs root (the roots are chroots); the packages come from the archive
+# into the roots, not into the host.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+O=${O:-$top/build}
+export O
+logs=$O/release
+TAP_LOG_DIR=$logs
+. "$top/tests/tap.sh"
+
+[ "$(id -u)" -eq 0 ] || bail "tests/release/run.sh needs root (chroot)"
+rm -rf "$logs" && mkdir -p "$logs" || bail "cannot create $logs"
+[ $# -gt 0 ] || set -- bookworm trixie sid
+
+# What tests/host/run.sh needs (its "Needs" line), and the compilers.
+pkgs="make gcc clang libclang-rt-dev libc6-dev libsmartcols-dev pkg-config valgrind jq
+	util-linux bsdutils groff-base man-db python3"
+roots=$top/tests/vm/roots.sh
+
+for r in "$@"; do
+	# shellcheck disable=SC2086 # a list of package names
+	if ! "$roots" ensure "$r" $pkgs > "$logs/$r-root.log" 2>&1; then
+		not_ok "[$r] a $r root with gcc, clang and the host tests' tools" "$(tail -n 20 "$logs/$r-root.log")"
+		continue
+	fi
+	gv=$("$roots" run "$r" gcc -dumpfullversion 2> /dev/null)
+	cv=$("$roots" run "$r" clang -dumpversion 2> /dev/null)
+	for cc in gcc clang; do
+		[ "$cc" = gcc ] && v=$gv || v=$cv
+		check "[$r] the reader builds with $r's $cc $v, -Wall -Wextra -Werror" \
+			"$roots" run "$r" make -s -C "$top/userspace" OBJDIR="$logs/$r-$cc" CC="$cc" \
+			EXTRA_CFLAGS=-Werror
+	done
+	"$roots" run "$r" "$top/tests/host/run.sh" > "$logs/$r-host.log" 2>&1
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$r-host.log" | tail -n 1)
+	case $line in
+	"0 passed"* | "") not_ok "[$r] the host tests (gcc $gv, clang $cv)" \
+		"no result: $(tail -n 20 "$logs/$r-host.log")" ;;
+	*" 0 failed"*) ok "[$r] the host tests pass (gcc $gv, clang $cv): $line" ;;
+	*) not_ok "[$r] the host tests (gcc $gv, clang $cv): $line" \
+		"$(grep -A 8 '^not ok' "$logs/$r-host.log" | head -n 60)" ;;
+	esac
+done
+tap_end
