@@ -136,7 +136,7 @@ uninstall:
 	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
 
-.PHONY: sign dkms-src dkms-add dkms-install dkms-remove deb
+.PHONY: sign dkms-src dkms-add dkms-install dkms-remove deb export-tree
 
 # make sign: append a signature to the module for Secure Boot machines,
 # with the kernel's scripts/sign-file, a private key and its X.509
@@ -178,20 +178,28 @@ dkms-remove:
 	-dkms remove $(DKMS_FLAGS) rustwhere/$(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
+# make export-tree EXPORT_DIR=DIR: a copy of the tree into DIR, as git
+# has it (committed or not, but not ignored), or without build/ and .git
+# where there is no git.  The one copy make deb and tests/pkg build from.
+EXPORT_DIR ?=
+export-tree:
+	@test -n "$(EXPORT_DIR)" || { echo "usage: make export-tree EXPORT_DIR=DIR" >&2; exit 1; }
+	mkdir -p $(EXPORT_DIR)
+	if [ -d .git ] || [ -f .git ] && command -v git > /dev/null; then \
+		git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(EXPORT_DIR); \
+	else \
+		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(EXPORT_DIR); \
+	fi
+
 # make deb: rustwhere-dkms and rustwhere (debian/), built by
 # dpkg-buildpackage from a copy of the tree in $(PKG_O), where the .deb
 # files land; the work tree itself is not touched.
 PKG_O ?= $(CURDIR)/build/pkg
 deb:
 	rm -rf $(PKG_O)/rustwhere-$(VERSION)
-	mkdir -p $(PKG_O)/rustwhere-$(VERSION)
-	if [ -d .git ] && command -v git > /dev/null; then \
-		git ls-files -z --cached --others --exclude-standard | \
-		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
-		tar --null -T - -cf - | tar -xf - -C $(PKG_O)/rustwhere-$(VERSION); \
-	else \
-		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(PKG_O)/rustwhere-$(VERSION); \
-	fi
+	$(MAKE) -s export-tree EXPORT_DIR=$(PKG_O)/rustwhere-$(VERSION)
 	cd $(PKG_O)/rustwhere-$(VERSION) && dpkg-buildpackage --no-sign -j2
 	@ls $(PKG_O)/*_$(VERSION)_*.deb
 

@@ -22,9 +22,9 @@ for group in "$@"; do
 	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db" ;;
 	# tests/debug/run.sh: the debug kernel's build, its QEMU guest, trinity.
 	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
-	# tests/pkg/run.sh: DKMS, make deb and lintian, the throwaway root
-	# (mmdebstrap, zstd), make sign's test key (openssl).
-	pkg) pkgs="$pkgs dkms dh-dkms debhelper dpkg-dev lintian mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;
+	# tests/pkg/run.sh: DKMS, the throwaway roots (mmdebstrap, zstd), make
+	# sign's test key (openssl); make deb and lintian run in a build root.
+	pkg) pkgs="$pkgs dkms dpkg-dev mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done
