@@ -10,6 +10,10 @@
 #                            TAP_LOG_DIR set it is kept there as check-N.log
 #   skip DESC REASON         a test that could not run here ("# SKIP")
 #   bail MSG                 "Bail out!" and exit 1
+#   tap_replay [PREFIX]      the ok / not ok lines of a TAP or KTAP stream
+#                            on standard input (another suite's, a guest's),
+#                            counted as tests of this one, PREFIX before
+#                            each description; "# SKIP" stays a skip
 #   tap_end                  the plan and "N passed, N failed" (and ", N
 #                            skipped"); returns 1 when anything failed
 #
@@ -61,6 +65,27 @@ skip() {
 bail() {
 	echo "Bail out! $*"
 	exit 1
+}
+
+tap_replay() {
+	while IFS= read -r _tap_l; do
+		case $_tap_l in
+		"ok "* | "not ok "*) ;;
+		*) continue ;;
+		esac
+		_tap_s=${_tap_l#not ok }
+		_tap_s=${_tap_s#ok }
+		_tap_s=${_tap_s#* }
+		_tap_s=${_tap_s#- }
+		case $_tap_l in
+		"ok "*"# SKIP"*)
+			_tap_d=${_tap_s%%# SKIP*}
+			skip "${1:-}${_tap_d% }" "${_tap_s#*# SKIP }"
+			;;
+		"ok "*) ok "${1:-}$_tap_s" ;;
+		*) not_ok "${1:-}$_tap_s" ;;
+		esac
+	done
 }
 
 tap_end() {

@@ -85,10 +85,8 @@ reports='BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive 
 die() { echo "debug: $*" >&2; exit 1; }
 say() { echo "debug: $*" >&2; }
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $*"; }
+TAP_TAIL=40
+. "$top/tests/tap.sh"
 # verdict COND DESCRIPTION: COND is 0 (ok) or not.
 verdict() {
 	if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi
@@ -221,19 +219,14 @@ done
 lane() {
 	while read -r name limit mem args; do
 		mkdir "$out/boots/$name" 2> /dev/null || continue
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # the boot's kernel arguments, split
 		boot "$name" "$limit" "$mem" $args
 		say "$name: $(cut -d' ' -f3 "$out/boots/$name/status") s"
 	done < "$jobs"
 }
 say "booting $(wc -l < "$jobs") times under TCG, two at a time; consoles in $out/boots/"
 t_boots=$(date +%s)
-lane &
-lane1=$!
-lane &
-lane2=$!
-wait $lane1 || true
-wait $lane2 || true
+vm_lanes 2 lane
 say "boots took $(($(date +%s) - t_boots)) s"
 
 # --- the verdicts ----------------------------------------------------------
@@ -288,7 +281,6 @@ clean_console() {
 	return 1
 }
 
-echo "TAP version 13"
 has_part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # kunit_verdict BOOT: the KUnit suite's KTAP, as the console shows it.
@@ -297,9 +289,8 @@ kunit_verdict() {
 	kp=$(grep -cE '^    ok [0-9]+ ' "$out/kunit.ktap" || true)
 	kf=$(grep -cE '^    not ok [0-9]+ ' "$out/kunit.ktap" || true)
 	kplan=$(sed -n 's/^    1\.\.\([0-9]*\)$/\1/p' "$out/kunit.ktap")
-	sed -n 's/^    ok [0-9]* \(.*\)/ok - kunit: \1/p; s/^    not ok [0-9]* \(.*\)/not ok - kunit: \1/p' "$out/kunit.ktap"
-	pass=$((pass + kp))
-	fail=$((fail + kf))
+	sed -n 's/^    //p' "$out/kunit.ktap" > "$out/kunit.tap"
+	tap_replay "kunit: " < "$out/kunit.tap"
 	[ "$kf" -eq 0 ] || grep -vE '^    (ok |not ok |1\.\.|# Subtest|# module)' "$out/kunit.ktap" | head -n 40 | show
 	echo "kunit: $kp passed, $kf failed"
 	[ -n "$kplan" ] && [ "$kplan" -eq $((kp + kf)) ] && [ "$kp" -gt 0 ] && [ "$kf" -eq 0 ] &&
@@ -313,13 +304,10 @@ if has_part check; then
 
 	# The guest suite, test by test.
 	section $b guest-suite > "$out/guest-suite.tap"
-	sed -n 's/^ok [0-9]* - \(.*\)/ok - [debug kernel] \1/p; s/^not ok [0-9]* - \(.*\)/not ok - [debug kernel] \1/p' \
-		"$out/guest-suite.tap"
+	tap_replay "[debug kernel] " < "$out/guest-suite.tap"
 	gp=$(grep -c '^ok ' "$out/guest-suite.tap" || true)
 	gf=$(grep -c '^not ok ' "$out/guest-suite.tap" || true)
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/guest-suite.tap")
-	pass=$((pass + gp))
-	fail=$((fail + gf))
 	[ "$gf" -eq 0 ] || grep -A8 '^not ok' "$out/guest-suite.tap" | grep '^#' | head -n 40
 	grc=$(section_rc $b guest-suite)
 	[ "${grc:-1}" -eq 0 ] && [ -n "$plan" ] && [ "$plan" -eq $((gp + gf)) ] && [ "$gf" -eq 0 ]
@@ -349,7 +337,7 @@ if has_part check; then
 		rc=$(sed -n "s/^selftest $t rc=//p" "$out/selftests.txt")
 		case $rc in
 		0) sp=$((sp + 1)); ok "selftests/proc/$t" ;;
-		4) ss=$((ss + 1)); echo "ok - selftests/proc/$t # SKIP"; pass=$((pass + 1)) ;;
+		4) ss=$((ss + 1)); skip "selftests/proc/$t" "the selftest skipped itself (exit 4)" ;;
 		*) sf=$((sf + 1)); not_ok "selftests/proc/$t (exit $rc)"; grep "^# $t: " "$out/selftests.txt" | tail -n 10 ;;
 		esac
 	done
@@ -428,5 +416,5 @@ if has_part bugs; then
 fi
 
 echo "wall time: $(($(date +%s) - start_all)) s"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+[ "$n" -gt 0 ] || not_ok "the debug suite ran no test"
+tap_end

@@ -201,3 +201,18 @@ vm_retried() {
 		echo "boots retried: 0"
 	fi
 }
+
+# vm_lanes N FUNCTION: N copies of FUNCTION at once (the boots at a time),
+# each taking the next job it can claim; returns when all have ended.
+vm_lanes() {
+	_vl_i=0
+	_vl_pids=
+	while [ "$_vl_i" -lt "$1" ]; do
+		"$2" &
+		_vl_pids="$_vl_pids $!"
+		_vl_i=$((_vl_i + 1))
+	done
+	for _vl_p in $_vl_pids; do
+		wait "$_vl_p" || true
+	done
+}

@@ -198,21 +198,6 @@ vm_table() {
 		END { for (r = 1; r <= NR; r++) { l = ""; for (i = 1; i <= n; i++) l = l sprintf("%-" w[i] + 2 "s", c[r, i]); sub(/ +$/, "", l); print l } }' "$1"
 }
 
-# in_lanes FUNCTION: $lanes copies of FUNCTION at once, each taking the
-# next job it can claim; returns when all have ended.
-in_lanes() {
-	_il_i=0
-	_il_pids=
-	while [ "$_il_i" -lt "$lanes" ]; do
-		"$1" &
-		_il_pids="$_il_pids $!"
-		_il_i=$((_il_i + 1))
-	done
-	for _il_p in $_il_pids; do
-		wait "$_il_p" || true
-	done
-}
-
 # lane: take the rows in turn; mkdir claims one atomically.
 lane() {
 	echo "$todo" | while read -r r; do
@@ -309,7 +294,7 @@ if [ "$mode" = boots ]; then
 		done < "$jobs"
 	}
 	say "$(grep -c . "$jobs") boots, $lanes at a time"
-	in_lanes boots_lane
+	vm_lanes "$lanes" boots_lane
 	total=0 died=0
 	for st in "$O"/boots/*/status; do
 		total=$((total + 1))
@@ -334,7 +319,7 @@ rm -rf "$O/claims"
 mkdir -p "$O/claims"
 t_all=$(date +%s)
 say "$(echo "$todo" | grep -c .) kernels, $lanes at a time; consoles in $O/RELEASE/boot/"
-in_lanes lane
+vm_lanes "$lanes" lane
 
 total_pass=0 total_fail=0 skipped=0
 table=$O/vm-table.txt
