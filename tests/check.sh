@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything "make check" runs, in order: the lint, the host tests of the
-# reader, the guest tests in a VM per kernel, the packaging tests, the
-# Secure Boot tests, one short round of the benchmark, the tests under
+# reader, the guest tests in a VM per kernel, the packaging tests, one
+# short round of the benchmark, the Secure Boot tests, the tests under
 # the debug kernel.  Each suite ends with its own "N passed, N failed";
 # the last line here is the sum over all.
 set -u
@@ -47,10 +47,10 @@ suite lint "$here/lint.sh"
 suite host "$here/host/run.sh"
 suite vm "$here/vm/run.sh" check
 suite pkg "$here/pkg/run.sh"
-suite secureboot "$here/secureboot/run.sh"
 # One short round of the benchmark, so that it cannot rot; its figures
 # decide nothing.
 suite bench env QUICK=1 "$here/vm/run.sh" bench
+suite secureboot "$here/secureboot/run.sh"
 suite debug "$here/debug/run.sh"
 
 echo "=== all"

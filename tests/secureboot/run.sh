@@ -256,7 +256,7 @@ row() {
 		cmp -l "$d/sb/signed.ko" "$d/sb/tampered.ko"
 		[ "$(cmp -l "$d/sb/signed.ko" "$d/sb/tampered.ko" | wc -l)" -eq 1 ]
 	}
-	check "$tag tampered.ko: signed.ko with byte $(($(stat -c %s "$d/sb/signed.ko") / 2)) of its body changed" check_tamper
+	check "$tag tampered.ko: signed.ko with byte $(($(stat -c %s "$d/sb/signed.ko") / 2)) of its body changed${brk:+ (SB_BREAK=$brk)}" check_tamper
 
 	# DKMS's route, with a fresh /var/lib/dkms of this run.
 	dk=$d/dkms
@@ -300,7 +300,7 @@ row() {
 			"$roots" run trixie virt-fw-vars -i "$d/vars-${v%%:*}.fd" --print | grep MokList || return 1
 		done
 	}
-	check "$tag virt-fw-vars --add-mok: a store with MOK.der, one with DKMS's mok.pub as the MOK (MokList)" check_vars
+	check "$tag virt-fw-vars --add-mok: a store with MOK.der, one with DKMS's mok.pub as the MOK (MokList)${brk:+ (SB_BREAK=$brk)}" check_vars
 
 	# The initramfs: tests/vm/guest.sh's tree, the signed builds as the
 	# guest suite's modules (unsigned ones with SB_BREAK=unsigned).
