@@ -15,7 +15,7 @@ CC	?= cc
 
 export O ?= $(CURDIR)/build
 
-.PHONY: all module userspace probe check check-debug soak lint host-tests vm-tests boots demo bench \
+.PHONY: all module userspace probe check check-debug check-secureboot soak lint host-tests vm-tests boots demo bench \
 	install uninstall clean help deps-build deps-vm deps-check
 
 all: module userspace probe
@@ -31,6 +31,7 @@ help:
 	@echo '  make boots      boot every kernel BOOTS times, to count the boots that die'
 	@echo '  make check-debug  the tests under a kernel with KASAN, kmemleak, lockdep, UBSAN'
 	@echo '  make soak       check-debug with trinity for 30 minutes'
+	@echo '  make check-secureboot  module signing proven under Secure Boot (OVMF, shim, GRUB, a MOK)'
 	@echo '  make lint       checkpatch --strict, sparse (C=2) and W=1'
 	@echo '  make bench      measure what a read of /proc/rustwhere costs'
 	@echo '  make install    install the module (modules_install, depmod) and the reader'
@@ -66,7 +67,7 @@ deps-build:
 deps-vm:
 	@tests/deps.sh build vm
 deps-check:
-	@tests/deps.sh build vm lint host pkg debug
+	@tests/deps.sh build vm lint host pkg debug secureboot
 
 check: deps-check
 	$(MAKE) userspace probe
@@ -76,6 +77,11 @@ check-debug:
 	@tests/deps.sh build vm debug
 	$(MAKE) userspace probe
 	tests/debug/run.sh
+
+check-secureboot:
+	@tests/deps.sh build vm secureboot
+	$(MAKE) userspace probe
+	tests/secureboot/run.sh
 
 soak:
 	@tests/deps.sh build vm debug

@@ -3,9 +3,10 @@
 #
 # Everything "make check" runs, in order: the lint, the host tests of the
 # reader, the same on each Debian release, the guest tests in a VM per
-# kernel, the packaging tests, one short round of the benchmark, the tests
-# under the debug kernel.  Each suite ends with its own "N passed, N
-# failed"; the last line here is the sum over all.
+# kernel, the packaging tests, one short round of the benchmark, the
+# Secure Boot tests, the tests under the debug kernel.  Each suite ends
+# with its own "N passed, N failed"; the last line here is the sum over
+# all.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +52,7 @@ suite pkg "$here/pkg/run.sh"
 # One short round of the benchmark, so that it cannot rot; its figures
 # decide nothing.
 suite bench env QUICK=1 "$here/vm/run.sh" bench
+suite secureboot "$here/secureboot/run.sh"
 suite debug "$here/debug/run.sh"
 
 echo "=== all"

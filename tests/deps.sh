@@ -3,7 +3,8 @@
 #
 # Make sure the Debian packages a make target needs are installed.
 #
-#   tests/deps.sh GROUP...     GROUP: build, vm, lint, host, pkg, debug
+#   tests/deps.sh GROUP...     GROUP: build, vm, lint, host, pkg, debug,
+#                              secureboot
 #
 # As root it installs what is missing with apt-get; otherwise it prints
 # the exact apt-get line and fails.
@@ -25,6 +26,10 @@ for group in "$@"; do
 	# tests/pkg/run.sh: DKMS, the throwaway roots (mmdebstrap, zstd), make
 	# sign's test key (openssl); make deb and lintian run in a build root.
 	pkg) pkgs="$pkgs dkms dpkg-dev mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;
+	# tests/secureboot/run.sh: the ESP (mkfs.vfat, mtools, no loop
+	# mount), the test key; shim, GRUB, OVMF, mokutil and
+	# virt-fw-vars come from the archive into build roots.
+	secureboot) pkgs="$pkgs qemu-system-x86 mmdebstrap dosfstools mtools openssl kmod cpio gzip dpkg-dev" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done

@@ -120,20 +120,58 @@ _vm_qemu() {
 	esac
 }
 
+# _vm_efi DIR KERNEL INITRD CMDLINE: the firmware's and the ESP's QEMU
+# words for VM_EFI (above); the ESP is made here, the store copied.
+_vm_efi() {
+	# shellcheck disable=SC2086 # four paths, as words
+	set -- "$@" $VM_EFI
+	[ $# -eq 8 ] || { echo "vm: VM_EFI is not \"CODE VARS SHIM GRUB\": $VM_EFI" >&2; return 1; }
+	cp "$6" "$1/vars.fd" || return 1
+	rm -f "$1/esp.img"
+	# The ESP's size: its files and 16 MiB, in KiB.
+	_vm_kib=$(($(du -kLc "$2" "$3" "$7" "$8" | tail -n 1 | cut -f 1) + 16384))
+	printf 'set timeout=0\nlinux /vmlinuz %s\ninitrd /initrd\nboot\n' "$4" > "$1/grub.cfg"
+	{
+		mkfs.vfat -C -n RWESP "$1/esp.img" "$_vm_kib" &&
+			MTOOLS_SKIP_CHECK=1 mmd -i "$1/esp.img" ::/EFI ::/EFI/BOOT ::/EFI/debian &&
+			MTOOLS_SKIP_CHECK=1 mcopy -i "$1/esp.img" "$7" ::/EFI/BOOT/BOOTX64.EFI &&
+			MTOOLS_SKIP_CHECK=1 mcopy -i "$1/esp.img" "$8" ::/EFI/BOOT/grubx64.efi &&
+			MTOOLS_SKIP_CHECK=1 mcopy -i "$1/esp.img" "$1/grub.cfg" ::/EFI/debian/grub.cfg &&
+			MTOOLS_SKIP_CHECK=1 mcopy -i "$1/esp.img" "$2" ::/vmlinuz &&
+			MTOOLS_SKIP_CHECK=1 mcopy -i "$1/esp.img" "$3" ::/initrd
+	} > "$1/esp.log" 2>&1 || { echo "vm: cannot make the ESP: $(tail -n 1 "$1/esp.log")" >&2; return 1; }
+	echo "-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on" \
+		"-drive if=pflash,format=raw,unit=0,readonly=on,file=$5" \
+		"-drive if=pflash,format=raw,unit=1,file=$1/vars.fd" \
+		"-drive if=none,id=esp,format=raw,readonly=on,file=$1/esp.img -device virtio-blk-pci,drive=esp"
+}
+
 # _vm_once DIR ARCH KERNEL INITRD TIMEOUT MEM APPEND: one boot; sets
 # vm_rc and vm_secs.
 _vm_once() {
 	_vm_spec=$(_vm_qemu "$2" "$(vm_accel "$2" "$3")" "$1/console.raw" "$1/result.raw") || return 1
 	_vm_devs=$(echo "$_vm_spec" | tail -n 1)
+	_vm_cmdline="console=${_vm_devs% *} rwtest.out=${_vm_devs#* } $7"
+	if [ -n "${VM_EFI:-}" ]; then
+		[ "$2" = amd64 ] || { echo "vm: VM_EFI boots amd64 only, not $2" >&2; return 1; }
+		_vm_boot=$(_vm_efi "$1" "$3" "$4" "$_vm_cmdline") || return 1
+	fi
 	: > "$1/console.raw"
 	: > "$1/result.raw"
 	_vm_t0=$(date +%s)
 	vm_rc=0
-	# shellcheck disable=SC2046 # the emulator's words
-	timeout -s KILL "$5" $(echo "$_vm_spec" | head -n 1) -smp 2 -m "$6" \
-		-display none -no-reboot -nodefaults -kernel "$3" -initrd "$4" \
-		-append "console=${_vm_devs% *} rwtest.out=${_vm_devs#* } $7" \
-		< /dev/null > "$1/qemu.log" 2>&1 &
+	if [ -n "${VM_EFI:-}" ]; then
+		# shellcheck disable=SC2046,SC2086 # the emulator's and the firmware's words
+		timeout -s KILL "$5" $(echo "$_vm_spec" | head -n 1) -smp 2 -m "$6" \
+			-display none -no-reboot -nodefaults $_vm_boot \
+			< /dev/null > "$1/qemu.log" 2>&1 &
+	else
+		# shellcheck disable=SC2046 # the emulator's words
+		timeout -s KILL "$5" $(echo "$_vm_spec" | head -n 1) -smp 2 -m "$6" \
+			-display none -no-reboot -nodefaults -kernel "$3" -initrd "$4" \
+			-append "$_vm_cmdline" \
+			< /dev/null > "$1/qemu.log" 2>&1 &
+	fi
 	_vm_pid=$!
 	# A kernel that hangs before /init would hold the boot for all of
 	# TIMEOUT: one that has not started the guest within
