@@ -10,7 +10,9 @@
 #       ARGS (C=2 for sparse, RUSTWHERE_FAULT_INJECT=y, ...); prints the
 #       .ko path, or on failure what went wrong.  Everything the build
 #       prints but kbuild's own progress lines is a finding, and a finding
-#       fails it (make exits 0 when W=1 or sparse warn).
+#       fails it (make exits 0 when W=1 or sparse warn).  With
+#       build_content set, the module is built with that directory as its
+#       content/ (the eighth-domain test of tests/vm/run.sh).
 
 # What kbuild prints of its own: directories, and the quiet "  CC [M]
 # path" lines (absolute paths before 6.13, relative after).
@@ -25,6 +27,10 @@ build_module() {
 	rm -rf "$_bm_src"
 	mkdir -p "$_bm_src"
 	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$_bm_src/"
+	if [ -n "${build_content:-}" ]; then
+		rm -rf "$_bm_src/module/content"
+		cp -r "$build_content" "$_bm_src/module/content"
+	fi
 	# shellcheck disable=SC2086 # a list of package names
 	"$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$_bm_src/root.log" ||
 		{ echo "no $build_suite build root: $(tail -n 3 "$_bm_src/root.log")"; return 1; }

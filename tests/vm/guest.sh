@@ -8,10 +8,11 @@
 #                           static guest helper rwprobe and the reader with
 #                           its shared libraries, in $O/guest/ARCH; the
 #                           foreign ones cross-built in the bookworm root
-#   initramfs_base ROOT ARCH KO FAULT_KO
+#   initramfs_base ROOT ARCH KO FAULT_KO [CONTENT]
 #                           a tree at ROOT: busybox, /init, the modules
 #                           (KO also where modprobe finds it), the guest
-#                           suite, the content and the reader
+#                           suite, the content the modules were built with
+#                           (CONTENT, default module/content) and the reader
 #   initramfs_pack ROOT OUT pack ROOT as a gzip'ed newc cpio at OUT
 #   copy_with_libs PROG DESTROOT DEST [LIBROOT]
 #                           PROG at DESTROOT/DEST and the shared libraries
@@ -131,7 +132,7 @@ guest_programs() {
 	cp "$_g_gdir/reader/rustwhere" "$g_reader"
 }
 
-# initramfs_base ROOT ARCH KO FAULT_KO (after guest_programs ARCH).
+# initramfs_base ROOT ARCH KO FAULT_KO [CONTENT] (after guest_programs ARCH).
 initramfs_base() {
 	_g_r=$1
 	rm -rf "$_g_r"
@@ -146,7 +147,7 @@ initramfs_base() {
 	_g_kver=$(modinfo -F vermagic "$3" | cut -d' ' -f1)
 	install -D -m 0644 "$3" "$_g_r/lib/modules/$_g_kver/updates/rustwhere.ko"
 	cp "$4" "$_g_r/rustwhere/fault/rustwhere.ko"
-	cp -r "$top/module/content" "$_g_r/rustwhere/module/content"
+	cp -r "${5:-$top/module/content}" "$_g_r/rustwhere/module/content"
 	cp "$top/VERSION" "$_g_r/rustwhere/VERSION"
 	install -m 0755 "$top/tests/guest/run.sh" "$g_rwprobe" "$_g_r/rustwhere/tests/guest/"
 	install -m 0644 "$top/tests/tap.sh" "$_g_r/rustwhere/tests/"
