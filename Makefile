@@ -31,7 +31,7 @@ help:
 	@echo '  make boots      boot every kernel BOOTS times, to count the boots that die'
 	@echo '  make check-debug  the tests under a kernel with KASAN, kmemleak, lockdep, UBSAN'
 	@echo '  make soak       check-debug with trinity for 30 minutes'
-	@echo '  make lint       checkpatch --strict, sparse (C=2) and W=1'
+	@echo '  make lint       shellcheck, checkpatch --strict, sparse (C=2) and W=1'
 	@echo '  make bench      measure what a read of /proc/rustwhere costs'
 	@echo '  make install    install the module (modules_install, depmod) and the reader'
 	@echo '  make sign       sign module/rustwhere.ko: SIGN_KEY=key SIGN_CERT=cert (Secure Boot)'

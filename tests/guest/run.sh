@@ -63,10 +63,18 @@ domains=$(sed -n 's/^\([a-z0-9_]*\): .*/\1/p' "$ref/index")
 files="index about $domains"
 ndomains=$(echo "$domains" | grep -c .)
 [ "$ndomains" -gt 0 ] || bail "$ref/index lists no domain"
+nfiles=$((ndomains + 2))
 # domain N: the Nth domain of index (counting round), for the tests that
 # need one file.
 domain() {
 	echo "$domains" | sed -n "$((($1 - 1) % ndomains + 1))p"
+}
+
+# entries DIR: the names in DIR, one a line, sorted.
+entries() {
+	for _e in "$1"/*; do
+		[ -e "$_e" ] && echo "${_e##*/}"
+	done | sort
 }
 
 # Kernel messages from here on are the tests' to judge.
@@ -105,8 +113,8 @@ check_dir() {
 check "$proc is a directory, mode 0555, owned by root" check_dir
 
 check_names() {
-	got=$(ls $proc | sort | tr '\n' ' ')
-	want=$(printf '%s\n' $files | sort | tr '\n' ' ')
+	got=$(entries "$proc" | tr '\n' ' ')
+	want=$(echo "$files" | tr ' ' '\n' | grep . | sort | tr '\n' ' ')
 	echo "have: $got"
 	echo "want: $want"
 	[ "$got" = "$want" ]
@@ -114,11 +122,11 @@ check_names() {
 check "the files are index, about and one per domain of index ($ndomains)" check_names
 
 check_file() {
-	st=$(stat -c '%F %a %u %g %s' $proc/$1) || return 1
+	st=$(stat -c '%F %a %u %g %s' "$proc/$1") || return 1
 	size=$(wc -c < "$ref/$1")
 	echo "$1: $st (reference: $size bytes)"
 	[ "$st" = "regular file 444 0 0 $size" ] || return 1
-	cmp $proc/$1 "$ref/$1"
+	cmp "$proc/$1" "$ref/$1"
 }
 for f in $files; do
 	check "$f: mode 0444, root, stat size is the true size, content as built" check_file "$f"
@@ -153,16 +161,16 @@ check "about: title, claim, pattern" check_about
 
 check_index() {
 	bad=$(grep -v -E '^[a-z0-9_]+: [^ ].*$' $proc/index) && { echo "bad line: $bad"; return 1; }
-	[ "$(wc -l < $proc/index)" -eq "$(echo $domains | wc -w)" ]
+	[ "$(wc -l < $proc/index)" -eq "$ndomains" ]
 }
 check "index: one name: title line per domain" check_index
 
 # --- reading ---------------------------------------------------------------
 
 for f in $files; do
-	check "$f: read(2) with every buffer size gives the same bytes" "$probe" reads $proc/$f "$ref/$f"
-	check "$f: pread(2) at every offset, 0 bytes past the end" "$probe" preads $proc/$f "$ref/$f"
-	check "$f: lseek(2) SEEK_SET, SEEK_CUR, SEEK_END" "$probe" seeks $proc/$f "$ref/$f"
+	check "$f: read(2) with every buffer size gives the same bytes" "$probe" reads "$proc/$f" "$ref/$f"
+	check "$f: pread(2) at every offset, 0 bytes past the end" "$probe" preads "$proc/$f" "$ref/$f"
+	check "$f: lseek(2) SEEK_SET, SEEK_CUR, SEEK_END" "$probe" seeks "$proc/$f" "$ref/$f"
 done
 
 # --- what must fail --------------------------------------------------------
@@ -192,20 +200,24 @@ check_second_insmod() {
 		echo "the second insmod succeeded"
 		return 1
 	fi
-	cmp $proc/index "$ref/index" && [ "$(ls $proc | wc -l)" -eq "$(echo $files | wc -w)" ]
+	cmp $proc/index "$ref/index" && [ "$(entries "$proc" | wc -l)" -eq "$nfiles" ]
 }
 check "a second insmod fails cleanly and leaves the first intact" check_second_insmod
 
 # --- concurrency -----------------------------------------------------------
 
 check_concurrent() {
-	cat "$ref/index" "$ref/about" $(for d in $domains; do echo "$ref/$d"; done) > "$tmp/want"
+	for f in $files; do
+		cat "$ref/$f" || return 1
+	done > "$tmp/want"
 	pids=
 	for i in 1 2 3 4 5 6 7 8; do
 		(
 			j=0
 			while [ $j -lt 50 ]; do
-				cat $(for f in $files; do echo $proc/$f; done) > "$tmp/got$i" || exit 1
+				for f in $files; do
+					cat "$proc/$f" || exit 1
+				done > "$tmp/got$i" || exit 1
 				cmp -s "$tmp/got$i" "$tmp/want" || exit 1
 				j=$((j + 1))
 			done
@@ -216,7 +228,7 @@ check_concurrent() {
 	for p in $pids; do
 		wait "$p" || rc=1
 	done
-	echo "8 readers x 50 rounds x $(echo $files | wc -w) files, cpus: $(grep -c ^processor /proc/cpuinfo)"
+	echo "8 readers x 50 rounds x $nfiles files, cpus: $(grep -c ^processor /proc/cpuinfo)"
 	return $rc
 }
 check "8 concurrent readers all see identical bytes" check_concurrent
@@ -227,7 +239,7 @@ if [ -x "$reader" ]; then
 	check_reader() {
 		mkdir -p "$tmp/copy"
 		for f in $files; do
-			cp $proc/$f "$tmp/copy/$f" || return 1
+			cp "$proc/$f" "$tmp/copy/$f" || return 1
 		done
 		"$reader" --color=never --width 80 --all > "$tmp/r-proc" || return 1
 		"$reader" --root "$tmp/copy" --color=never --width 80 --all > "$tmp/r-copy" || return 1
@@ -315,12 +327,12 @@ fi
 
 if [ -n "$fault_ko" ]; then
 	# The directory, then each file: that many entries init creates.
-	steps=$(($(echo $files | wc -w) + 1))
+	steps=$((nfiles + 1))
 	check_fault() {
 		modinfo "$fault_ko" | grep -q '^parm: *fail_at:' ||
 			{ echo "$fault_ko is not a fault-injection build"; return 1; }
 		k=1
-		while [ $k -le $steps ]; do
+		while [ $k -le "$steps" ]; do
 			if insmod "$fault_ko" fail_at=$k 2>"$tmp/err"; then
 				echo "fail_at=$k: insmod succeeded"
 				rmmod rustwhere
@@ -335,10 +347,10 @@ if [ -n "$fault_ko" ]; then
 		done
 		# One past the last step: init succeeds and everything is there.
 		insmod "$fault_ko" fail_at=$k || return 1
-		have=$(ls $proc | wc -l)
+		have=$(entries "$proc" | wc -l)
 		rmmod rustwhere || return 1
 		echo "init failed cleanly at each of $steps steps; fail_at=$k made $have files"
-		[ "$have" -eq "$(echo $files | wc -w)" ] && [ ! -e $proc ]
+		[ "$have" -eq "$nfiles" ] && [ ! -e $proc ]
 	}
 	check "init failing at any step unwinds: no $proc, no module" check_fault
 else

@@ -13,14 +13,24 @@
 #       fails it (make exits 0 when W=1 or sparse warn).  With
 #       build_content set, the module is built with that directory as its
 #       content/ (the eighth-domain test of tests/vm/run.sh).
+# shellcheck shell=sh
+
+: "${top:?build.sh: no \$top, the top of the project}"
+: "${O:?build.sh: no \$O, the build directory}"
 
 # What kbuild prints of its own: directories, and the quiet "  CC [M]
 # path" lines (absolute paths before 6.13, relative after).
 kbuild_noise='^make(\[[0-9]+\])?: |^  [A-Z][A-Z0-9_]* +(\[M\] +)?[^ ]+$|^Skipping BTF generation'
 
 build_module() {
+	# What the row file (written by kernels.sh fetch) sets.
+	release='' build_suite='' root_pkgs='' kdir='' cross=''
 	# shellcheck disable=SC1091 # written by kernels.sh fetch
 	. "$1/row"
+	if [ -z "$release" ] || [ -z "$kdir" ]; then
+		echo "$1/row: not a row of kernels.sh fetch"
+		return 1
+	fi
 	_bm_name=$2
 	shift 2
 	_bm_src=$O/$release/$_bm_name

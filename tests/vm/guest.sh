@@ -18,6 +18,10 @@
 #                           PROG at DESTROOT/DEST and the shared libraries
 #                           it needs (found under LIBROOT, default /) at the
 #                           same paths under DESTROOT
+# shellcheck shell=sh
+
+: "${top:?guest.sh: no \$top, the top of the project}"
+: "${O:?guest.sh: no \$O, the build directory}"
 
 # The GNU triplet, the cross compiler prefix and the libc6-dev-*-cross
 # package of each architecture.
@@ -117,7 +121,7 @@ guest_programs() {
 	g_rwprobe=$_g_gdir/rwprobe
 	g_reader=$_g_gdir/rustwhere
 	g_libroot=$_g_groot
-	if [ ! -x "$g_rwprobe" ] || [ "$top/tests/guest/rwprobe.c" -nt "$g_rwprobe" ]; then
+	if [ ! -x "$g_rwprobe" ] || [ -n "$(find "$top/tests/guest/rwprobe.c" -newer "$g_rwprobe")" ]; then
 		"$top/tests/vm/roots.sh" run "$guest_suite" "$_g_tri-gcc" -static -std=gnu11 -O2 -Wall -Wextra -Wformat=2 \
 			-o "$g_rwprobe" "$top/tests/guest/rwprobe.c" || return 1
 	fi

@@ -78,7 +78,8 @@ rows=$("$here/kernels.sh" list) || die "no kernels to test"
 mkdir -p "$O"
 # The boots of this run that died before their first test are the lines
 # of $O/boots-retried after these.
-retried_before=$(cat "$O/boots-retried" 2> /dev/null | grep -c . || true)
+retried_before=$(grep -c . "$O/boots-retried" 2> /dev/null || true)
+: "${retried_before:=0}"
 
 # row_prepare ROW [TAG CONTENT]: fetch, build, pack; sets ko, fko, initrd,
 # the row's variables (kernels.sh's "row" file), and row_log (what went
@@ -86,6 +87,8 @@ retried_before=$(cat "$O/boots-retried" 2> /dev/null | grep -c . || true)
 # into TAG-normal and TAG-fault, and packed into TAG-initramfs.gz.
 row_prepare() {
 	kd=$("$here/kernels.sh" fetch "$1") || { row_log="cannot fetch $1"; return 1; }
+	# What the row file sets.
+	suite='' build_suite='' arch='' flavour='' release='' gcc='' vmlinuz=''
 	# shellcheck disable=SC1091 # written by kernels.sh fetch
 	. "$kd/row"
 	d=$O/$release
@@ -277,6 +280,14 @@ lane() {
 	done
 }
 
+# boots_lane: take the boots of $jobs in turn, as lane does the rows.
+boots_lane() {
+	while read -r name a k i; do
+		mkdir "$O/boots/$name" 2> /dev/null || continue
+		VM_RETRY=0 vm_boot "$O/boots/$name" "$a" "$k" "$i" 300 1024 "$(append none 0)"
+	done < "$jobs"
+}
+
 case $mode in
 demo)
 	r=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4; exit }')
@@ -288,7 +299,7 @@ demo)
 	# The console, from the demo's first line, without the serial CRs.
 	sed -n '/^rustwhere demo on /,$p' "$d/demo/console.log" | sed '/reboot: Power down/d'
 	read -r verdict rc secs < "$d/demo/status"
-	[ "$verdict" = done ] || die "the demo's guest did not finish ($verdict): $(vm_first_report "$d/demo")"
+	[ "$verdict" = "done" ] || die "the demo's guest did not finish ($verdict): $(vm_first_report "$d/demo")"
 	exit 0
 	;;
 bench)
@@ -355,12 +366,6 @@ if [ "$mode" = boots ]; then
 			echo "debug-$i amd64 $bz $dbg/initramfs.gz" >> "$jobs"
 		done
 	fi
-	boots_lane() {
-		while read -r name a k i; do
-			mkdir "$O/boots/$name" 2> /dev/null || continue
-			VM_RETRY=0 vm_boot "$O/boots/$name" "$a" "$k" "$i" 300 1024 "$(append none 0)"
-		done < "$jobs"
-	}
 	say "$(grep -c . "$jobs") boots, $lanes at a time"
 	in_lanes boots_lane
 	total=0 died=0
