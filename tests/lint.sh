@@ -13,6 +13,8 @@
 #   are followed (-x, with paths from the script's own directory); a
 #   finding of any severity fails the file, and so does a "shellcheck
 #   disable" that does not say why on its line;
+# - the bash completion's rule for a domain's name is the one of
+#   module/rustwhere_name.h (it cannot read that file when it runs);
 # - checkpatch.pl --strict over module/ and the Kbuild files, from
 #   Debian's linux-source-6.12 package (downloaded and unpacked into the
 #   cache, not installed);
@@ -89,6 +91,27 @@ else
 		[ -s "$log" ] && src=1
 		result $src "shellcheck: $f" "$log"
 	done
+fi
+
+# name_set FILE WHICH: a set of the rule for a domain's name, as the
+# header defines it (WHICH: FIRST or CHARS) or as the completion carries
+# it (first or rest).
+name_set() {
+	case $2 in
+	FIRST|CHARS) sed -n "s/^#define RUSTWHERE_NAME_$2 \"\([^\"]*\)\"\$/\1/p" "$1" ;;
+	first) sed -n 's/^[[:space:]]*local first=\([^ ]*\) rest=[^ ]*$/\1/p' "$1" ;;
+	rest) sed -n 's/^[[:space:]]*local first=[^ ]* rest=\([^ ]*\)$/\1/p' "$1" ;;
+	esac
+}
+h=$top/module/rustwhere_name.h
+c=$top/userspace/rustwhere.bash-completion
+hf=$(name_set "$h" FIRST) hc=$(name_set "$h" CHARS)
+cf=$(name_set "$c" first) cc=$(name_set "$c" rest)
+if [ -n "$hf" ] && [ -n "$hc" ] && [ "$cf" = "$hf" ] && [ "$cc" = "$hc" ]; then
+	ok "the bash completion's rule for a domain's name is module/rustwhere_name.h's"
+else
+	not_ok "the bash completion's rule for a domain's name is module/rustwhere_name.h's" \
+		"rustwhere_name.h: first '$hf', then '$hc'" "completion: first '$cf', then '$cc'"
 fi
 
 cp=$(checkpatch)

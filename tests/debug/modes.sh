@@ -33,7 +33,7 @@ say() { echo "$*" > "$out"; }
 say_end() { say "### $1-end rc=$2 at $(cut -d' ' -f1 /proc/uptime) s"; }
 console() { echo "$*" > /dev/console; }
 
-files="index about $(sed -n 's/^\([a-z0-9_]*\): .*/\1/p' "$ref/index")"
+files="index about $(sed -n 's/^\([^:]*\): .*/\1/p' "$ref/index")"
 # shellcheck disable=SC2086 # $files: the names, as words
 nfiles=$(set -- $files; echo $#)
 

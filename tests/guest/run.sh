@@ -57,9 +57,17 @@ echo "TAP version 13"
 [ -r "$ref/index" ] || bail "no reference content at $ref"
 [ -e $proc ] && bail "$proc exists already: rmmod rustwhere first"
 
+# The rule for a domain's name, from its one place: one character of
+# RUSTWHERE_NAME_FIRST, then any of RUSTWHERE_NAME_CHARS.
+name_set() {
+	sed -n "s/^#define RUSTWHERE_NAME_$1 \"\\([^\"]*\\)\"\$/\\1/p" "$top/module/rustwhere_name.h" 2> /dev/null
+}
+name_re="[$(name_set FIRST)][$(name_set CHARS)]*"
+[ "$name_re" != "[][]*" ] || bail "no rule for a domain name in $top/module/rustwhere_name.h"
+
 # The domains are the ones index lists, in its order: none is named here,
 # so a domain added to the module is tested with no change to this file.
-domains=$(sed -n 's/^\([a-z0-9_]*\): .*/\1/p' "$ref/index")
+domains=$(sed -n "s/^\($name_re\): .*/\1/p" "$ref/index")
 files="index about $domains"
 ndomains=$(echo "$domains" | grep -c .)
 [ "$ndomains" -gt 0 ] || bail "$ref/index lists no domain"
@@ -160,10 +168,10 @@ check_about() {
 check "about: title, claim, pattern" check_about
 
 check_index() {
-	bad=$(grep -v -E '^[a-z0-9_]+: [^ ].*$' $proc/index) && { echo "bad line: $bad"; return 1; }
+	bad=$(grep -v -E "^$name_re: [^ ].*\$" $proc/index) && { echo "bad line: $bad"; return 1; }
 	[ "$(wc -l < $proc/index)" -eq "$ndomains" ]
 }
-check "index: one name: title line per domain" check_index
+check "index: one name: title line per domain, each name as module/rustwhere_name.h rules" check_index
 
 # --- reading ---------------------------------------------------------------
 

@@ -12,7 +12,8 @@
 #                           a tree at ROOT: busybox, /init, the modules
 #                           (KO also where modprobe finds it), the guest
 #                           suite, the content the modules were built with
-#                           (CONTENT, default module/content) and the reader
+#                           (CONTENT, default module/content), the rule for
+#                           a domain's name and the reader
 #   initramfs_pack ROOT OUT pack ROOT as a gzip'ed newc cpio at OUT
 #   copy_with_libs PROG DESTROOT DEST [LIBROOT]
 #                           PROG at DESTROOT/DEST and the shared libraries
@@ -152,6 +153,7 @@ initramfs_base() {
 	install -D -m 0644 "$3" "$_g_r/lib/modules/$_g_kver/updates/rustwhere.ko"
 	cp "$4" "$_g_r/rustwhere/fault/rustwhere.ko"
 	cp -r "${5:-$top/module/content}" "$_g_r/rustwhere/module/content"
+	cp "$top/module/rustwhere_name.h" "$_g_r/rustwhere/module/"
 	cp "$top/VERSION" "$_g_r/rustwhere/VERSION"
 	install -m 0755 "$top/tests/guest/run.sh" "$g_rwprobe" "$_g_r/rustwhere/tests/guest/"
 	install -m 0644 "$top/tests/tap.sh" "$_g_r/rustwhere/tests/"
