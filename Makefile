@@ -32,7 +32,7 @@ help:
 	@echo '  make check-debug  the tests under a kernel with KASAN, kmemleak, lockdep, UBSAN'
 	@echo '  make soak       check-debug with trinity for 30 minutes'
 	@echo '  make check-secureboot  module signing proven under Secure Boot (OVMF, shim, GRUB, a MOK)'
-	@echo '  make lint       checkpatch --strict, sparse (C=2) and W=1'
+	@echo '  make lint       shellcheck, checkpatch --strict, sparse (C=2) and W=1'
 	@echo '  make bench      measure what a read of /proc/rustwhere costs'
 	@echo '  make install    install the module (modules_install, depmod) and the reader'
 	@echo '  make sign       sign module/rustwhere.ko: SIGN_KEY=key SIGN_CERT=cert (Secure Boot)'
@@ -163,13 +163,17 @@ sign:
 	@modinfo -F signer $(SIGN_KO) | sed 's/^/rustwhere: $(notdir $(SIGN_KO)) signed by /'
 
 # DKMS: the source tree DKMS builds from is dkms.conf, Kbuild, VERSION and
-# module/ (sources and content/), in /usr/src/rustwhere-VERSION.
+# module/ (sources and content/), in /usr/src/rustwhere-VERSION; dkms.conf
+# gets the version from VERSION there, in place of its #MODULE_VERSION#.
 # DKMS_FLAGS passes more options to dkms (--dkmstree, --no-depmod, ...).
 DKMS_SRC   = $(DESTDIR)/usr/src/rustwhere-$(VERSION)
 DKMS_FLAGS ?=
 dkms-src:
 	install -d $(DKMS_SRC)/module/content
-	install -m 0644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/g' dkms.conf > $(DKMS_SRC)/dkms.conf
+	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' $(DKMS_SRC)/dkms.conf || { \
+		echo "rustwhere: dkms.conf has no PACKAGE_VERSION=\"#MODULE_VERSION#\" to put $(VERSION) in" >&2; exit 1; }
 	install -m 0644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
 		$(wildcard module/*.h) $(DKMS_SRC)/module/
 	install -m 0644 $(wildcard module/content/*) $(DKMS_SRC)/module/content/

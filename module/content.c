@@ -2,10 +2,12 @@
 /*
  * rustwhere: the files of /proc/rustwhere, built in from content/.
  *
- * Each file under content/ is the exact text its proc file shows.  As
- * kernel/configs.c does with the kernel's config, the assembler takes each
- * one in with .incbin between two labels, and C reaches both ends: the
- * content is const data of known size, and nothing is formatted or
+ * Each file under content/ is the exact text its proc file shows.  C has
+ * no way to take a file's bytes in, so, as kernel/configs.c does with the
+ * kernel's config, the assembler does, with .incbin between two labels;
+ * that is all the assembly here.  The table rustwhere_files[] is a plain
+ * C array of the labels' addresses, typed and laid out by the compiler.
+ * The content is const data of known size, and nothing is formatted or
  * allocated at load time or when a file is opened.
  *
  * Kbuild passes the files as RUSTWHERE_FILES, a sequence of RW_FILE(name)

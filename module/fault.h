@@ -2,10 +2,11 @@
 /*
  * rustwhere: fault injection for init, in test builds only.
  *
- * A test build (RUSTWHERE_FAULT_INJECT, set by the VM harness) takes the
- * parameter fail_at=N: the Nth proc entry that init creates fails as if
- * out of memory, so the tests can prove that every failure part-way
- * unwinds.  In a normal build the check is a constant false and the
+ * A test build (make RUSTWHERE_FAULT_INJECT=y, as tests/vm/run.sh and
+ * tests/debug/run.sh build it; module/Kbuild turns that into the macro)
+ * takes the parameter fail_at=N: the Nth proc entry that init creates
+ * fails as if out of memory, so the tests can prove that every failure
+ * part-way unwinds.  In a normal build the check is a constant false and the
  * parameter does not exist.
  */
 #ifndef _RUSTWHERE_FAULT_H

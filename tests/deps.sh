@@ -19,7 +19,7 @@ for group in "$@"; do
 	# the kernel's own release (mmdebstrap); busybox-static of each
 	# architecture comes from the archive too.
 	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
-	lint) pkgs="$pkgs sparse dwarves xz-utils perl" ;;
+	lint) pkgs="$pkgs sparse dwarves xz-utils perl shellcheck git" ;;
 	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db" ;;
 	# tests/debug/run.sh: the debug kernel's build, its QEMU guest, trinity.
 	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
@@ -52,5 +52,5 @@ fi
 echo "rustwhere: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q > /dev/null
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # $missing: package names, as words
 apt-get install -y -q --no-install-recommends $missing > /dev/null

@@ -1,10 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Static checks of the kernel code, as TAP; fails on any warning.
+# Static checks of the kernel code and the shell scripts, as TAP; fails
+# on any warning.
 #
 #   tests/lint.sh [ROW...]      (rows as tests/vm/kernels.sh takes them)
 #
+# - shellcheck (Debian's package) over every shell script git tracks, one
+#   test per file: the files named *.sh, those whose first line is a
+#   shell's #!, and those that name their shell in a "# shellcheck shell="
+#   directive (sourced files such as the bash completion).  Sourced files
+#   are followed (-x, with paths from the script's own directory); a
+#   finding of any severity fails the file, and so does a "shellcheck
+#   disable" that does not say why on its line;
+# - the bash completion's rule for a domain's name is the one of
+#   module/rustwhere_name.h (it cannot read that file when it runs);
 # - checkpatch.pl --strict over module/ and the Kbuild files, from
 #   Debian's linux-source-6.12 package (downloaded and unpacked into the
 #   cache, not installed);
@@ -44,8 +54,66 @@ checkpatch() {
 	echo "$dir/scripts/checkpatch.pl"
 }
 
+# shell_scripts: the shell scripts git tracks, one a line (see above).
+shell_scripts() {
+	git -C "$top" ls-files | while read -r f; do
+		case $f in
+		*.sh) echo "$f"; continue ;;
+		esac
+		[ -f "$top/$f" ] || continue
+		if head -n 1 "$top/$f" | grep -q -E '^#! *(/usr)?/bin/(env +)?(sh|bash|dash|busybox +sh)( |$)' ||
+			grep -q '^# shellcheck shell=' "$top/$f"; then
+			echo "$f"
+		fi
+	done
+}
+
 mkdir -p "$O"
 log=$O/lint.log
+
+if ! command -v shellcheck > /dev/null; then
+	not_ok "shellcheck: not installed (tests/deps.sh lint)"
+elif ! scripts=$(shell_scripts) || [ -z "$scripts" ]; then
+	not_ok "shellcheck: cannot list the shell scripts (git ls-files in $top)"
+else
+	echo "# $(shellcheck --version | sed -n 's/^version: /shellcheck /p') over $(echo "$scripts" | grep -c .) scripts"
+	for f in $scripts; do
+		if [ ! -f "$top/$f" ]; then
+			skip "shellcheck: $f" "tracked by git but not in the work tree"
+			continue
+		fi
+		src=0
+		(cd "$top" && shellcheck -x -P SCRIPTDIR -f gcc "$f") > "$log" 2>&1 || src=$?
+		# A disable must say why, on its own line: "... disable=SCnnnn # why"
+		# (the [d] keeps these patterns from matching themselves).
+		grep -n 'shellcheck [d]isable=' "$top/$f" | grep -v -E 'shellcheck [d]isable=[A-Za-z0-9,]+ +# +[^ ]' |
+			sed "s|^|$f:|; s|\$| (a disable that does not say why)|" >> "$log"
+		[ -s "$log" ] && src=1
+		result $src "shellcheck: $f" "$log"
+	done
+fi
+
+# name_set FILE WHICH: a set of the rule for a domain's name, as the
+# header defines it (WHICH: FIRST or CHARS) or as the completion carries
+# it (first or rest).
+name_set() {
+	case $2 in
+	FIRST|CHARS) sed -n "s/^#define RUSTWHERE_NAME_$2 \"\([^\"]*\)\"\$/\1/p" "$1" ;;
+	first) sed -n 's/^[[:space:]]*local first=\([^ ]*\) rest=[^ ]*$/\1/p' "$1" ;;
+	rest) sed -n 's/^[[:space:]]*local first=[^ ]* rest=\([^ ]*\)$/\1/p' "$1" ;;
+	esac
+}
+h=$top/module/rustwhere_name.h
+c=$top/userspace/rustwhere.bash-completion
+hf=$(name_set "$h" FIRST) hc=$(name_set "$h" CHARS)
+cf=$(name_set "$c" first) cc=$(name_set "$c" rest)
+if [ -n "$hf" ] && [ -n "$hc" ] && [ "$cf" = "$hf" ] && [ "$cc" = "$hc" ]; then
+	ok "the bash completion's rule for a domain's name is module/rustwhere_name.h's"
+else
+	not_ok "the bash completion's rule for a domain's name is module/rustwhere_name.h's" \
+		"rustwhere_name.h: first '$hf', then '$hc'" "completion: first '$cf', then '$cc'"
+fi
+
 cp=$(checkpatch)
 rc=0
 # The KUnit suite is kernel code too.  tests/debug/bugs/rwbugs.c is not

@@ -18,6 +18,7 @@
 #                            skipped"); returns 1 when anything failed
 #
 # n, failed and skipped count the tests.
+# shellcheck shell=sh
 n=0
 failed=0
 skipped=0

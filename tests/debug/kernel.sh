@@ -43,7 +43,8 @@ version() {
 	fi
 	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
 		# No package lists: a tree built before is as good.
-		v=$(ls -d "$cache"/src-*/.complete 2>/dev/null | sed 's|.*/src-\(.*\)/.complete|\1|' | sort -V | tail -n 1)
+		v=$(for c in "$cache"/src-*/.complete; do [ -e "$c" ] && echo "$c"; done |
+			sed 's|.*/src-\(.*\)/.complete|\1|' | sort -V | tail -n 1)
 	fi
 	[ -n "$v" ] || die "apt knows no $pkg (is bookworm-security in the apt sources? run apt-get update)"
 	echo "$v"
@@ -112,8 +113,9 @@ if [ ! -f "$out/.complete" ]; then
 		{ tail -n 30 "$out/build.log" >&2; die "bzImage failed: see $out/build.log"; }
 	make -s -C "$src" O="$out" -j"$jobs" modules >> "$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; die "modules failed: see $out/build.log"; }
-	[ -f "$out/arch/x86/boot/bzImage" ] && [ -f "$out/Module.symvers" ] ||
+	if [ ! -f "$out/arch/x86/boot/bzImage" ] || [ ! -f "$out/Module.symvers" ]; then
 		die "no bzImage or Module.symvers in $out"
+	fi
 	echo "$ver $hash $(($(date +%s) - start))" > "$out/.complete"
 	say "built in $(($(date +%s) - start)) s"
 	# Older builds and sources are stale now: 0.4 and 1.7 GB each.

@@ -17,45 +17,50 @@
 # Results go to the result channel ($out) in sections "### NAME" ...
 # "### NAME-end rc=N"; kernel messages and kmemleak reports go to the
 # console.  The host judges both.
-# shellcheck shell=sh disable=SC2154 # $top, $out and arg() are /init's
+# shellcheck shell=sh
+
+# What /init sets before it sources this file.
+: "${top:?modes.sh: no \$top, the root of the project in the guest}"
+: "${out:?modes.sh: no \$out, the result channel}"
 
 dbg=/debug
 proc=/proc/rustwhere
 ref=$top/module/content
 kml=/sys/kernel/debug/kmemleak
 ko=$top/module/rustwhere.ko
-say() { echo "$*" > $out; }
+say() { echo "$*" > "$out"; }
 # say_end NAME RC: close a section, with the time since boot.
 say_end() { say "### $1-end rc=$2 at $(cut -d' ' -f1 /proc/uptime) s"; }
 console() { echo "$*" > /dev/console; }
 
-files="index about $(sed -n 's/^\([a-z0-9_]*\): .*/\1/p' $ref/index)"
-nfiles=$(echo $files | wc -w)
+files="index about $(sed -n 's/^\([^:]*\): .*/\1/p' "$ref/index")"
+# shellcheck disable=SC2086 # $files: the names, as words
+nfiles=$(set -- $files; echo $#)
 
 # kmemleak_check WHAT: report every leak kmemleak finds now, then forget
 # them.  Objects younger than 5 s are not reported, nor is an object whose
 # contents changed since the previous scan: wait, then scan twice.
 kmemleak_check() {
-	[ -w $kml ] || { say "kmemleak-$1: no $kml"; return 1; }
+	[ -w "$kml" ] || { say "kmemleak-$1: no $kml"; return 1; }
 	sleep 6
-	echo scan > $kml
-	echo scan > $kml
-	n=$(grep -c '^unreferenced object' $kml)
+	echo scan > "$kml"
+	echo scan > "$kml"
+	n=$(grep -c '^unreferenced object' "$kml")
 	if [ "$n" -ne 0 ] && [ "$1" = boot ]; then
 		# The kernel's own, before any test: shown, not judged.
-		sed 's/^/# boot: /' $kml | head -n 40 > $out
+		sed 's/^/# boot: /' "$kml" | head -n 40 > "$out"
 	elif [ "$n" -ne 0 ]; then
 		console "rwdebug: kmemleak report ($1):"
-		cat $kml > /dev/console
+		cat "$kml" > /dev/console
 	fi
 	say "kmemleak-$1: $n (scanned at $(cut -d' ' -f1 /proc/uptime) s)"
-	echo clear > $kml
+	echo clear > "$kml"
 }
 
 # same_files: /proc/rustwhere is complete and serves the content as built.
 same_files() {
 	for f in $files; do
-		cmp -s $proc/$f $ref/$f || { say "# $proc/$f differs"; return 1; }
+		cmp -s "$proc/$f" "$ref/$f" || { say "# $proc/$f differs"; return 1; }
 	done
 }
 
@@ -63,7 +68,7 @@ same_files() {
 # the host reads on the console.
 run_kunit() {
 	say "### kunit"
-	insmod $dbg/rustwhere_kunit.ko > $out 2>&1
+	insmod "$dbg/rustwhere_kunit.ko" > "$out" 2>&1
 	rc=$?
 	[ -r /sys/kernel/debug/kunit/rustwhere_content/results ] || rc=1
 	rmmod rustwhere_kunit
@@ -77,7 +82,7 @@ debug-check)
 	kmemleak_check boot
 
 	say "### guest-suite"
-	"$top/tests/guest/run.sh" -c "$(arg cycles)" -f "$top/fault/rustwhere.ko" "$ko" > $out 2>&1
+	"$top/tests/guest/run.sh" -c "$(arg cycles)" -f "$top/fault/rustwhere.ko" "$ko" > "$out" 2>&1
 	say_end guest-suite $?
 	kmemleak_check guest-suite
 
@@ -87,18 +92,18 @@ debug-check)
 	end=0xffffffffff000000
 	for a in failslab fail_page_alloc; do
 		d=/sys/kernel/debug/$a
-		echo $start > $d/require-start
-		echo $end > $d/require-end
-		echo 32 > $d/stacktrace-depth
-		echo N > $d/ignore-gfp-wait
-		echo 1 > $d/verbose
+		echo "$start" > "$d/require-start"
+		echo "$end" > "$d/require-end"
+		echo 32 > "$d/stacktrace-depth"
+		echo N > "$d/ignore-gfp-wait"
+		echo 1 > "$d/verbose"
 	done
 	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
 	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
-	$dbg/failnth "$ko" $proc "$nfiles" $start $end > $out 2>&1
+	"$dbg/failnth" "$ko" "$proc" "$nfiles" "$start" "$end" > "$out" 2>&1
 	rc=$?
 	# A normal insmod right after the sweep.
-	if insmod "$ko" && same_files && rmmod rustwhere && [ ! -e $proc ]; then
+	if insmod "$ko" && same_files && rmmod rustwhere && [ ! -e "$proc" ]; then
 		say "fail-nth-insmod-after: ok"
 	else
 		say "fail-nth-insmod-after: FAILED"
@@ -111,11 +116,11 @@ debug-check)
 
 	say "### selftests"
 	insmod "$ko" || say "# insmod failed"
-	for t in $dbg/selftests/proc/*; do
+	for t in "$dbg"/selftests/proc/*; do
 		name=${t##*/}
 		(cd /tmp && "$t") > /tmp/selftest.log 2>&1
 		rc=$?
-		sed "s/^/# $name: /" /tmp/selftest.log | tail -n 20 > $out
+		sed "s/^/# $name: /" /tmp/selftest.log | tail -n 20 > "$out"
 		say "selftest $name rc=$rc"
 	done
 	same_files && say "selftests-files-intact: ok"
@@ -126,10 +131,11 @@ debug-check)
 cycles)
 	kmemleak_check boot
 	say "### cycles"
-	# The main loop reads "about"; one reader each races it on cli, index.
-	$dbg/rwcycle "$ko" "$(arg cycles)" $proc $ref about cli index > $out 2>&1
+	# The main loop reads "about"; one reader each races it on the first
+	# domain of index, and on index.
+	"$dbg/rwcycle" "$ko" "$(arg cycles)" "$proc" "$ref" about "$(sed -n '1s/: .*//p' "$ref/index")" index > "$out" 2>&1
 	rc=$?
-	[ ! -e $proc ] || { say "# $proc left behind"; rc=1; }
+	[ ! -e "$proc" ] || { say "# $proc left behind"; rc=1; }
 	say_end cycles $rc
 	kmemleak_check cycles
 	;;
@@ -151,12 +157,12 @@ fuzz)
 		> /tmp/trinity.log 2>&1
 	rc=$?
 	say "trinity-seconds: $(($(cut -d. -f1 /proc/uptime) - t0))"
-	grep -v 'marking as inactive' /tmp/trinity.log | tail -n 30 | sed 's/^/# trinity: /' > $out
+	grep -v 'marking as inactive' /tmp/trinity.log | tail -n 30 | sed 's/^/# trinity: /' > "$out"
 	say "trinity-rc: $rc"
 	sleep 2
 	left=$(pidof trinity)
 	[ -z "$left" ] || say "# trinity processes left: $left"
-	if same_files && rmmod rustwhere && [ ! -e $proc ]; then
+	if same_files && rmmod rustwhere && [ ! -e "$proc" ]; then
 		say "trinity-module-after: ok"
 	else
 		say "trinity-module-after: FAILED"
@@ -170,7 +176,7 @@ kunit)
 bug)
 	name=$(arg bug)
 	say "### bug"
-	insmod $dbg/rwbugs.ko bug="$name" > /dev/console 2>&1
+	insmod "$dbg/rwbugs.ko" bug="$name" > /dev/console 2>&1
 	say "insmod rwbugs bug=$name: rc=$?"
 	[ "$name" = kmemleak ] && kmemleak_check bug
 	say_end bug 0

@@ -135,7 +135,7 @@ if [ "$kunit_content" != "$top/module/content" ]; then
 	say "the KUnit suite is built with the content of $kunit_content"
 fi
 ext_module kunit "$here/kunit/Kbuild" "$here/kunit/rustwhere_content_test.c" \
-	"$top/module/content.c" "$top/module/rustwhere.h" "$out/stage/content"
+	"$top/module/content.c" "$top/module/rustwhere.h" "$top/module/rustwhere_name.h" "$out/stage/content"
 
 # Static programs for the guest.
 cc=${CC:-cc}

@@ -17,12 +17,15 @@
 # status are not touched.  Lists are refreshed once a day (sid and
 # experimental are served frozen, with a Valid-Until long past: that date
 # is not checked).
+# shellcheck shell=sh
 
+: "${top:?apt.sh: no \$top, the top of the project}"
 cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}
 
 # _apt_uris: "URI RELEASE" of every index the host's apt knows.
 
 _apt_uris() {
+	# shellcheck disable=SC2016 # apt's own $(FIELD) placeholders, not the shell's
 	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2> /dev/null | sort -u
 }
 

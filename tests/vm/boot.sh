@@ -39,6 +39,8 @@
 # come), VM_START_TIMEOUT (seconds a guest has to start, default 180:
 # one that hangs before is stopped then, and has died).
 
+# shellcheck shell=sh
+
 VM_START='rustwhere-guest: start'
 VM_DONE='rustwhere-guest: done'
 

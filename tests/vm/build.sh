@@ -10,21 +10,37 @@
 #       ARGS (C=2 for sparse, RUSTWHERE_FAULT_INJECT=y, ...); prints the
 #       .ko path, or on failure what went wrong.  Everything the build
 #       prints but kbuild's own progress lines is a finding, and a finding
-#       fails it (make exits 0 when W=1 or sparse warn).
+#       fails it (make exits 0 when W=1 or sparse warn).  With
+#       build_content set, the module is built with that directory as its
+#       content/ (the eighth-domain test of tests/vm/run.sh).
+# shellcheck shell=sh
+
+: "${top:?build.sh: no \$top, the top of the project}"
+: "${O:?build.sh: no \$O, the build directory}"
 
 # What kbuild prints of its own: directories, and the quiet "  CC [M]
 # path" lines (absolute paths before 6.13, relative after).
 kbuild_noise='^make(\[[0-9]+\])?: |^  [A-Z][A-Z0-9_]* +(\[M\] +)?[^ ]+$|^Skipping BTF generation'
 
 build_module() {
+	# What the row file (written by kernels.sh fetch) sets.
+	release='' build_suite='' root_pkgs='' kdir='' cross=''
 	# shellcheck disable=SC1091 # written by kernels.sh fetch
 	. "$1/row"
+	if [ -z "$release" ] || [ -z "$kdir" ]; then
+		echo "$1/row: not a row of kernels.sh fetch"
+		return 1
+	fi
 	_bm_name=$2
 	shift 2
 	_bm_src=$O/$release/$_bm_name
 	rm -rf "$_bm_src"
 	mkdir -p "$_bm_src"
 	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$_bm_src/"
+	if [ -n "${build_content:-}" ]; then
+		rm -rf "$_bm_src/module/content"
+		cp -r "$build_content" "$_bm_src/module/content"
+	fi
 	# shellcheck disable=SC2086 # a list of package names
 	"$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$_bm_src/root.log" ||
 		{ echo "no $build_suite build root: $(tail -n 3 "$_bm_src/root.log")"; return 1; }

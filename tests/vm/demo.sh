@@ -15,8 +15,8 @@ echo
 echo "rustwhere demo on Linux $(uname -r)"
 run insmod "$ko"
 run ls -l /proc/rustwhere
-for f in index about $(sed -n 's/^\([a-z0-9_]*\): .*/\1/p' /proc/rustwhere/index); do
-	run cat /proc/rustwhere/$f
+for f in index about $(sed -n 's/^\([^:]*\): .*/\1/p' /proc/rustwhere/index); do
+	run cat "/proc/rustwhere/$f"
 done
 if [ -x "$top/userspace/rustwhere" ]; then
 	PATH=$top/userspace:$PATH

@@ -8,15 +8,21 @@
 #                           static guest helper rwprobe and the reader with
 #                           its shared libraries, in $O/guest/ARCH; the
 #                           foreign ones cross-built in the bookworm root
-#   initramfs_base ROOT ARCH KO FAULT_KO
+#   initramfs_base ROOT ARCH KO FAULT_KO [CONTENT]
 #                           a tree at ROOT: busybox, /init, the modules
 #                           (KO also where modprobe finds it), the guest
-#                           suite, the content and the reader
+#                           suite, the content the modules were built with
+#                           (CONTENT, default module/content), the rule for
+#                           a domain's name and the reader
 #   initramfs_pack ROOT OUT pack ROOT as a gzip'ed newc cpio at OUT
 #   copy_with_libs PROG DESTROOT DEST [LIBROOT]
 #                           PROG at DESTROOT/DEST and the shared libraries
 #                           it needs (found under LIBROOT, default /) at the
 #                           same paths under DESTROOT
+# shellcheck shell=sh
+
+: "${top:?guest.sh: no \$top, the top of the project}"
+: "${O:?guest.sh: no \$O, the build directory}"
 
 # The GNU triplet, the cross compiler prefix and the libc6-dev-*-cross
 # package of each architecture.
@@ -116,7 +122,7 @@ guest_programs() {
 	g_rwprobe=$_g_gdir/rwprobe
 	g_reader=$_g_gdir/rustwhere
 	g_libroot=$_g_groot
-	if [ ! -x "$g_rwprobe" ] || [ "$top/tests/guest/rwprobe.c" -nt "$g_rwprobe" ]; then
+	if [ ! -x "$g_rwprobe" ] || [ -n "$(find "$top/tests/guest/rwprobe.c" -newer "$g_rwprobe")" ]; then
 		"$top/tests/vm/roots.sh" run "$guest_suite" "$_g_tri-gcc" -static -std=gnu11 -O2 -Wall -Wextra -Wformat=2 \
 			-o "$g_rwprobe" "$top/tests/guest/rwprobe.c" || return 1
 	fi
@@ -131,7 +137,7 @@ guest_programs() {
 	cp "$_g_gdir/reader/rustwhere" "$g_reader"
 }
 
-# initramfs_base ROOT ARCH KO FAULT_KO (after guest_programs ARCH).
+# initramfs_base ROOT ARCH KO FAULT_KO [CONTENT] (after guest_programs ARCH).
 initramfs_base() {
 	_g_r=$1
 	rm -rf "$_g_r"
@@ -146,7 +152,8 @@ initramfs_base() {
 	_g_kver=$(modinfo -F vermagic "$3" | cut -d' ' -f1)
 	install -D -m 0644 "$3" "$_g_r/lib/modules/$_g_kver/updates/rustwhere.ko"
 	cp "$4" "$_g_r/rustwhere/fault/rustwhere.ko"
-	cp -r "$top/module/content" "$_g_r/rustwhere/module/content"
+	cp -r "${5:-$top/module/content}" "$_g_r/rustwhere/module/content"
+	cp "$top/module/rustwhere_name.h" "$_g_r/rustwhere/module/"
 	cp "$top/VERSION" "$_g_r/rustwhere/VERSION"
 	install -m 0755 "$top/tests/guest/run.sh" "$g_rwprobe" "$_g_r/rustwhere/tests/guest/"
 	install -m 0644 "$top/tests/tap.sh" "$_g_r/rustwhere/tests/"

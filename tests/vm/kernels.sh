@@ -64,7 +64,7 @@ build_suite() {
 index() {
 	idx=$cache/apt/$1/kernels.idx
 	apt_suite "$1" true || return 1
-	if [ ! -s "$idx" ] || [ "$cache/apt/$1/stamp" -nt "$idx" ]; then
+	if [ ! -s "$idx" ] || [ -n "$(find "$cache/apt/$1/stamp" -newer "$idx" 2> /dev/null)" ]; then
 		/usr/lib/apt/apt-helper cat-file "$cache/apt/$1"/lists/*_Packages* |
 			awk '/^Package: / { p = $2 } /^Architecture: / { a = $2 } /^Version: / { v = $2 }
 				/^Depends: / { d = substr($0, 10) }
@@ -130,13 +130,12 @@ suite_of() {
 	case $1 in
 	*/*) echo "${1%%/*}"; return ;;
 	esac
-	for s in $(sed 's/#.*//' "$here/matrix" | awk 'NF { print $1 }' | awk '!seen[$0]++'); do
-		if field "$s" "linux-headers-$1" "$(arch_of "$1")" 1 > /dev/null; then
+	sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' | while read -r s; do
+		if field "$s" "linux-headers-$1" "$(arch_of "$1")" 1 < /dev/null > /dev/null; then
 			echo "$s"
-			return
+			break
 		fi
-	done
-	return 1
+	done | grep .
 }
 
 fetch() {
@@ -155,7 +154,7 @@ fetch() {
 	# same version built for this machine, and the compiler they name.
 	pkgs="linux-headers-$rel:$arch"
 	kbuild=
-	for p in $(echo "$deps" | tr ',|' '\n\n' | sed 's/(.*//; s/ //g'); do
+	for p in $(echo "$deps" | tr '|' ',' | tr ',' '\n' | sed 's/(.*//; s/ //g'); do
 		case $p in
 		linux-headers-*) pkgs="$pkgs $p" ;;
 		linux-kbuild-*) pkgs="$pkgs $p:$host_arch=$version" kbuild=$p ;;
@@ -163,9 +162,9 @@ fetch() {
 	done
 	[ -n "$kbuild" ] || die "linux-headers-$rel names no linux-kbuild package: $deps"
 	# What the host tools need, to be installed in the build root.
-	libs=$(field "$suite" "$kbuild" "$host_arch" 4 | tr ',|' '\n\n' | sed 's/(.*//; s/ //g' |
+	libs=$(field "$suite" "$kbuild" "$host_arch" 4 | tr '|' ',' | tr ',' '\n' | sed 's/(.*//; s/ //g' |
 		grep -vx 'libc6' | tr '\n' ' ')
-	gcc=$(echo "$deps" | tr ',|' '\n\n' | sed -n 's/^ *\(linux-compiler-\)\{0,1\}gcc-\([0-9][0-9]*\).*/\2/p' | head -n 1)
+	gcc=$(echo "$deps" | tr '|' ',' | tr ',' '\n' | sed -n 's/^ *\(linux-compiler-\)\{0,1\}gcc-\([0-9][0-9]*\).*/\2/p' | head -n 1)
 	[ -n "$gcc" ] || die "linux-headers-$rel names no compiler: $deps"
 	# 7.x: the kernel alone is in linux-binary-RELEASE, in /usr/lib/modules.
 	if field "$suite" "linux-binary-$rel" "$arch" 1 > /dev/null; then

@@ -41,7 +41,7 @@ ensure() {
 	if [ ! -f "$root/.complete" ] || [ -n "$(find "$root/.complete" -mtime +6)" ]; then
 		rm -rf "$root"
 		echo "roots.sh: making the $suite root with mmdebstrap (about a minute)" >&2
-		mmdebstrap --variant=minbase --include="$(echo $base_pkgs | tr ' ' ,)" \
+		mmdebstrap --variant=minbase --include="$(echo "$base_pkgs" | tr ' ' ,)" \
 			--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
 			--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
 			--dpkgopt='path-exclude=/usr/share/locale/*' \
@@ -60,6 +60,7 @@ ensure() {
 		*:*) name=${p%:*} want=${p#*:} ;;
 		*) name=$p want="$native|all" ;;
 		esac
+		# shellcheck disable=SC2016 # dpkg-query's fields, not the shell's
 		chroot "$root" dpkg-query -W -f='${Architecture} ${Status}\n' "$name" 2> /dev/null |
 			grep -Eq "^($want) .* installed$" || missing="$missing $p"
 	done
@@ -68,7 +69,7 @@ ensure() {
 		cp /etc/resolv.conf "$root/etc/resolv.conf" 2> /dev/null || true
 		# Packages of other architectures (name:arch) need them enabled.
 		archs=$(echo "$missing" | tr ' ' '\n' | sed -n 's/.*:\(.*\)/\1/p' | sort -u | tr '\n' ' ')
-		# shellcheck disable=SC2086 # a list of package names
+		# shellcheck disable=SC2086,SC2016 # a list of package names; the inner sh expands $0 and $@
 		run "$suite" sh -c 'for a in $0; do dpkg --add-architecture "$a"; done &&
 			apt-get update -q && apt-get install -y -q --no-install-recommends "$@"' "$archs" $missing \
 			> "$cache/roots/$suite-install.log" 2>&1 ||
@@ -84,6 +85,7 @@ run() {
 	for d in "$top" "$O" "$cache"; do
 		mkdir -p "$d" "$root$d"
 	done
+	# shellcheck disable=SC2016 # the inner sh expands $1 and $@
 	unshare --mount --propagation private sh -c '
 		root=$1
 		shift

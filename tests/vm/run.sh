@@ -78,31 +78,39 @@ rows=$("$here/kernels.sh" list) || die "no kernels to test"
 mkdir -p "$O"
 # The boots of this run that died before their first test are the lines
 # of $O/boots-retried after these.
-retried_before=$(cat "$O/boots-retried" 2> /dev/null | grep -c . || true)
+retried_before=$(grep -c . "$O/boots-retried" 2> /dev/null || true)
+: "${retried_before:=0}"
 
-# row_prepare ROW: fetch, build, pack; sets ko, fko, initrd, the row's
-# variables (kernels.sh's "row" file), and row_log (what went wrong).
+# row_prepare ROW [TAG CONTENT]: fetch, build, pack; sets ko, fko, initrd,
+# the row's variables (kernels.sh's "row" file), and row_log (what went
+# wrong).  With TAG, the module is built with CONTENT as its content/,
+# into TAG-normal and TAG-fault, and packed into TAG-initramfs.gz.
 row_prepare() {
 	kd=$("$here/kernels.sh" fetch "$1") || { row_log="cannot fetch $1"; return 1; }
+	# What the row file sets.
+	suite='' build_suite='' arch='' flavour='' release='' gcc='' vmlinuz=''
 	# shellcheck disable=SC1091 # written by kernels.sh fetch
 	. "$kd/row"
 	d=$O/$release
 	mkdir -p "$d"
-	if [ -n "${PREBUILT_KO_DIR:-}" ]; then
+	_rp_tag=${2:+$2-}
+	_rp_content=${3:-$top/module/content}
+	if [ -n "${PREBUILT_KO_DIR:-}" ] && [ -z "$_rp_tag" ]; then
 		# A module built elsewhere (by DKMS, say) is the one tested.
 		ko=$PREBUILT_KO_DIR/$release/rustwhere.ko
 		[ -f "$ko" ] || { row_log="no prebuilt module at $ko"; return 1; }
 	else
-		ko=$(build_module "$kd" normal) || { row_log=$ko; return 1; }
+		ko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}normal") || { row_log=$ko; return 1; }
 	fi
-	fko=$(build_module "$kd" fault RUSTWHERE_FAULT_INJECT=y) || { row_log=$fko; return 1; }
+	fko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}fault" RUSTWHERE_FAULT_INJECT=y) ||
+		{ row_log=$fko; return 1; }
 	# One lane at a time builds an architecture's programs.
 	{
 		flock 9
 		guest_programs "$arch" > "$d/guest.log" 2>&1
 	} 9> "$O/guest-$arch.lock" || { row_log="guest programs for $arch: $(tail -n 5 "$d/guest.log")"; return 1; }
-	root=$d/initramfs
-	initramfs_base "$root" "$arch" "$ko" "$fko" 2> "$d/initramfs.log" ||
+	root=$d/${_rp_tag}initramfs
+	initramfs_base "$root" "$arch" "$ko" "$fko" "$_rp_content" 2> "$d/initramfs.log" ||
 		{ row_log="initramfs: $(cat "$d/initramfs.log")"; return 1; }
 
 	if [ "$mode" = bench ]; then
@@ -111,8 +119,24 @@ row_prepare() {
 		# dynamically linked like the reader.
 		copy_with_libs "$(command -v cat)" "$root" /rustwhere/tests/bench/cat
 	fi
-	initrd=$d/initramfs.gz
+	initrd=$d/${_rp_tag}initramfs.gz
 	initramfs_pack "$root" "$initrd"
+}
+
+# The row the eighth-domain test runs on (SUITE ARCH FLAVOUR), the demo's.
+extra_row="trixie-security amd64 generic"
+
+# extra_content DIR: module/content with the domain of tests/fixtures/extra
+# added as data, as README's "Adding a domain" says: its file, and its
+# line appended to index.  Prints the domain's name.
+extra_content() {
+	rm -rf "$1"
+	cp -r "$top/module/content" "$1"
+	for _ec_f in "$top"/tests/fixtures/extra/*; do
+		[ "${_ec_f##*/}" = index.append ] || cp "$_ec_f" "$1/"
+	done
+	cat "$top/tests/fixtures/extra/index.append" >> "$1/index"
+	sed -n 's/^\([^:]*\): .*/\1/p' "$top/tests/fixtures/extra/index.append"
 }
 
 # The kernel command line of every boot.
@@ -128,8 +152,58 @@ row_cycles() {
 	esac
 }
 
+# row_boot TAG CONTENT LABEL: boot the initramfs row_prepare made ($initrd)
+# in $d/TAG-boot (TAG empty: $d/boot) and judge it: the guest's TAP lines
+# go to the report as [LABEL], counted in pass and fail, and the reader's
+# output in the guest is compared with this machine's for CONTENT.
+row_boot() {
+	_rb_dir=$d/${1:+$1-}boot
+	VM_NAME=$3 vm_boot "$_rb_dir" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles")"
+	read -r verdict rc secs < "$_rb_dir/status"
+	res=$_rb_dir/result.txt
+	[ -f "$_rb_dir/retried" ] && note "# [$3] the first boot died before its first test: $(cat "$_rb_dir/retried")"
+	sed -n '/^\(ok\|not ok\|#\|1\.\.\|Bail\)/p' "$res" | sed "s/^/[$3] /" >> "$rep"
+	tp=$(grep -c '^ok ' "$res" || true)
+	tf=$(grep -c '^not ok ' "$res" || true)
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$res")
+	pass=$((pass + tp))
+	fail=$((fail + tf))
+	problem=
+	case $verdict in
+	died) problem="the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$_rb_dir"))" ;;
+	timeout) problem="the guest did not finish within $timeout s" ;;
+	cut) problem="the guest stopped before its end (qemu exit $rc): $(vm_first_report "$_rb_dir")" ;;
+	done)
+		[ -n "$plan" ] && [ "$plan" -eq $((tp + tf)) ] && [ "$tp" -gt 0 ] ||
+			problem="the guest's TAP plan (${plan:-none}) does not match $((tp + tf)) results"
+		;;
+	esac
+	if [ -n "$problem" ]; then
+		row_not_ok "$problem"
+		note "# last lines of the console ($_rb_dir/console.log):"
+		tail -n 40 "$_rb_dir/console.log" | sed 's/^/# /' >> "$rep"
+	fi
+	# The reader's output in the guest equals this machine's for the
+	# same content.
+	if [ -x "$reader" ] && [ "$verdict" != died ]; then
+		sed -n '/^# reader-output-begin/,/^# reader-output-end/p' "$res" |
+			sed '1d;$d; s/^# | //; s/^# |$//' > "$_rb_dir/reader-guest.txt"
+		"$reader" --root "$2" --color=never --width 80 --all \
+			> "$_rb_dir/reader-host.txt" 2>&1 || true
+		if [ -s "$_rb_dir/reader-guest.txt" ] && cmp -s "$_rb_dir/reader-guest.txt" "$_rb_dir/reader-host.txt"; then
+			row_ok "the reader's output in the guest ($arch) equals this machine's"
+		else
+			row_not_ok "the reader's output in the guest ($arch) differs from this machine's"
+			diff "$_rb_dir/reader-host.txt" "$_rb_dir/reader-guest.txt" | head -n 20 | sed 's/^/# /' >> "$rep"
+		fi
+	fi
+	note "# [$3] guest suite with $cycles insmod/rmmod cycles; the boot took $secs s"
+}
+
 # row_check ROW: prepare and boot ROW, and judge it; its TAP lines go to
-# $O/RELEASE/report, its line of the table to $O/RELEASE/table.
+# $O/RELEASE/report, its line of the table to $O/RELEASE/table.  On the
+# row $extra_row, the module is built and booted once more with an eighth
+# domain added as data, and the guest suite must test it unchanged.
 row_check() {
 	t0=$(date +%s)
 	rel=${1#*/}
@@ -148,46 +222,28 @@ row_check() {
 	fi
 	row_ok "the module builds with gcc-$gcc (in a $build_suite root) and W=1 without a warning, also with fault injection"
 	cycles=$(row_cycles "$arch")
-	VM_NAME=$rel vm_boot "$d/boot" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles")"
-	read -r verdict rc secs < "$d/boot/status"
-	res=$d/boot/result.txt
-	[ -f "$d/boot/retried" ] && note "# [$rel] the first boot died before its first test: $(cat "$d/boot/retried")"
-	sed -n '/^\(ok\|not ok\|#\|1\.\.\|Bail\)/p' "$res" | sed "s/^/[$rel] /" >> "$rep"
-	tp=$(grep -c '^ok ' "$res" || true)
-	tf=$(grep -c '^not ok ' "$res" || true)
-	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$res")
-	pass=$((pass + tp))
-	fail=$((fail + tf))
-	problem=
-	case $verdict in
-	died) problem="the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$d/boot"))" ;;
-	timeout) problem="the guest did not finish within $timeout s" ;;
-	cut) problem="the guest stopped before its end (qemu exit $rc): $(vm_first_report "$d/boot")" ;;
-	done)
-		[ -n "$plan" ] && [ "$plan" -eq $((tp + tf)) ] && [ "$tp" -gt 0 ] ||
-			problem="the guest's TAP plan (${plan:-none}) does not match $((tp + tf)) results"
-		;;
-	esac
-	if [ -n "$problem" ]; then
-		row_not_ok "$problem"
-		note "# last lines of the console ($d/boot/console.log):"
-		tail -n 40 "$d/boot/console.log" | sed 's/^/# /' >> "$rep"
-	fi
-	# The reader's output in the guest equals this machine's for the
-	# same content.
-	if [ -x "$reader" ] && [ "$verdict" != died ]; then
-		sed -n '/^# reader-output-begin/,/^# reader-output-end/p' "$res" |
-			sed '1d;$d; s/^# | //; s/^# |$//' > "$d/reader-guest.txt"
-		"$reader" --root "$top/module/content" --color=never --width 80 --all \
-			> "$d/reader-host.txt" 2>&1 || true
-		if [ -s "$d/reader-guest.txt" ] && cmp -s "$d/reader-guest.txt" "$d/reader-host.txt"; then
-			row_ok "the reader's output in the guest ($arch) equals this machine's"
+	row_boot "" "$top/module/content" "$rel"
+	if [ "$suite $arch $flavour" = "$extra_row" ]; then
+		xc=$d/extra-content
+		xname=$(extra_content "$xc")
+		xlabel=$rel+$xname
+		if row_prepare "$1" extra "$xc"; then
+			row_ok "with a domain added as data ($xname: its file and its index line), the module builds with W=1, also with fault injection"
+			row_boot extra "$xc" "$xlabel"
+			# The guest suite found the new domain in index by itself:
+			# each test of a domain file ran for it, and passed.
+			xres=$d/extra-boot/result.txt
+			xok=$(grep -c "^ok [0-9]* - $xname: " "$xres" || true)
+			xbad=$(grep -c "^not ok [0-9]* - $xname: " "$xres" || true)
+			if [ "$xok" -ge 5 ] && [ "$xbad" -eq 0 ]; then
+				row_ok "the guest suite tested $xname, the eighth domain, from index alone ($xok tests)"
+			else
+				row_not_ok "the guest suite did not test $xname, the eighth domain, from index ($xok passed, $xbad failed of its tests)"
+			fi
 		else
-			row_not_ok "the reader's output in the guest ($arch) differs from this machine's"
-			diff "$d/reader-host.txt" "$d/reader-guest.txt" | head -n 20 | sed 's/^/# /' >> "$rep"
+			row_not_ok "[$xlabel] $row_log"
 		fi
 	fi
-	note "# [$rel] guest suite with $cycles insmod/rmmod cycles; the boot took $secs s"
 	note "[$rel] $pass passed, $fail failed"
 	echo "$suite $rel $arch $flavour gcc-$gcc $pass $fail $(($(date +%s) - t0))" > "$O/$rel/table"
 }
@@ -209,6 +265,14 @@ lane() {
 	done
 }
 
+# boots_lane: take the boots of $jobs in turn, as lane does the rows.
+boots_lane() {
+	while read -r name a k i; do
+		mkdir "$O/boots/$name" 2> /dev/null || continue
+		VM_RETRY=0 vm_boot "$O/boots/$name" "$a" "$k" "$i" 300 1024 "$(append none 0)"
+	done < "$jobs"
+}
+
 case $mode in
 demo)
 	r=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4; exit }')
@@ -220,7 +284,7 @@ demo)
 	# The console, from the demo's first line, without the serial CRs.
 	sed -n '/^rustwhere demo on /,$p' "$d/demo/console.log" | sed '/reboot: Power down/d'
 	read -r verdict rc secs < "$d/demo/status"
-	[ "$verdict" = done ] || die "the demo's guest did not finish ($verdict): $(vm_first_report "$d/demo")"
+	[ "$verdict" = "done" ] || die "the demo's guest did not finish ($verdict): $(vm_first_report "$d/demo")"
 	exit 0
 	;;
 bench)
@@ -287,12 +351,6 @@ if [ "$mode" = boots ]; then
 			echo "debug-$i amd64 $bz $dbg/initramfs.gz" >> "$jobs"
 		done
 	fi
-	boots_lane() {
-		while read -r name a k i; do
-			mkdir "$O/boots/$name" 2> /dev/null || continue
-			VM_RETRY=0 vm_boot "$O/boots/$name" "$a" "$k" "$i" 300 1024 "$(append none 0)"
-		done < "$jobs"
-	}
 	say "$(grep -c . "$jobs") boots, $lanes at a time"
 	vm_lanes "$lanes" boots_lane
 	total=0 died=0

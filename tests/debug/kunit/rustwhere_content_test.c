@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "rustwhere.h"
+#include "rustwhere_name.h"
 
 static const char *const domain_keys[] = { "name", "title", "summary", "projects", "body" };
 static const char *const about_keys[] = { "title", "claim", "pattern" };
@@ -112,9 +113,12 @@ static void rw_names_unique(struct kunit *test)
 	for (i = 0; i < rustwhere_nr_files; i++) {
 		const char *n = rustwhere_files[i].name;
 
+		/* The rule of rustwhere_name.h, index and about included. */
 		KUNIT_EXPECT_GT_MSG(test, strlen(n), 0, "file %zu has no name", i);
-		KUNIT_EXPECT_EQ_MSG(test, strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789_"),
-				    strlen(n), "name '%s' is not [a-z0-9_]+", n);
+		KUNIT_EXPECT_TRUE_MSG(test, n[0] && strchr(RUSTWHERE_NAME_FIRST, n[0]),
+				      "name '%s' starts as rustwhere_name.h does not allow", n);
+		KUNIT_EXPECT_EQ_MSG(test, strspn(n, RUSTWHERE_NAME_CHARS), strlen(n),
+				    "name '%s' has a character rustwhere_name.h does not allow", n);
 		for (j = i + 1; j < rustwhere_nr_files; j++)
 			KUNIT_EXPECT_STRNEQ_MSG(test, n, rustwhere_files[j].name,
 						"files %zu and %zu share a name", i, j);
