@@ -235,6 +235,45 @@ static int fill_table(struct libscols_table *tb, const struct rw_table *t,
 	return 0;
 }
 
+/* The JSON type libsmartcols gives a column's values. */
+static const char *json_type(int id)
+{
+	return id == RW_COL_SCORE ? "number" :
+	       id == RW_COL_PROJECTS ? "array-string" : "string";
+}
+
+int rw_scols_list_columns(enum rw_scols_mode mode, bool human, FILE *out,
+			  struct rw_error *err)
+{
+	struct libscols_table *tb = scols_new_table();
+	int rc = -1, i;
+
+	if (!tb)
+		return rw_error_set(err, RW_ENOMEM, "out of memory");
+	if (scols_table_set_name(tb, "columns") ||
+	    (!human && mode == RW_SCOLS_JSON && scols_table_enable_json(tb, 1)) ||
+	    (!human && mode == RW_SCOLS_PAIRS && scols_table_enable_export(tb, 1)) ||
+	    (!human && mode == RW_SCOLS_RAW && scols_table_enable_raw(tb, 1)) ||
+	    !scols_table_new_column(tb, "NAME", 0, 0) ||
+	    !scols_table_new_column(tb, "TYPE", 0, 0) ||
+	    !scols_table_new_column(tb, "DESCRIPTION", 0, 0))
+		goto out;
+	for (i = 0; i < RW_NCOLS; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln || scols_line_set_data(ln, 0, rw_columns[i].name) ||
+		    scols_line_set_data(ln, 1, json_type(i)) ||
+		    scols_line_set_data(ln, 2, rw_columns[i].help))
+			goto out;
+	}
+	rc = scols_table_set_stream(tb, out) || scols_print_table(tb);
+out:
+	scols_unref_table(tb);
+	if (rc)
+		return rw_error_set(err, RW_ENOMEM, "cannot print the columns");
+	return 0;
+}
+
 int rw_scols_print(const struct rw_table *t, enum rw_scols_mode mode,
 		   FILE *out, char **str, struct rw_error *err)
 {

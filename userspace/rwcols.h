@@ -78,6 +78,13 @@ int rw_scols_print(const struct rw_table *t, enum rw_scols_mode mode,
 		   FILE *out, char **str, struct rw_error *err);
 
 /*
+ * List the columns -o takes (-H, --list-columns): name, JSON type and
+ * description, as a table for people when @human is set, else in @mode.
+ */
+int rw_scols_list_columns(enum rw_scols_mode mode, bool human, FILE *out,
+			  struct rw_error *err);
+
+/*
  * Print the table for people with libsmartcols into a new string *@str
  * (free() it), @width columns wide, the headings bold when @color is set.
  * libsmartcols lays it out; the cells wrap between words.  Lines may end

@@ -690,18 +690,26 @@ check_help_version() {
 		{ echo "--version: $(cat "$wd/out")"; return 1; }
 	rw -V
 	[ "$(cat "$wd/out")" = "rustwhere $(cat "$top/VERSION")" ] || return 1
-	rw --help
+	rw --list-columns
 	[ $status -eq 0 ] && [ ! -s "$wd/err" ] || return 1
 	for col in NAME TITLE SUMMARY PROJECTS BODY SCORE MATCH; do
-		grep -q "^ *$col  " "$wd/out" || { echo "--help lacks column $col"; return 1; }
+		grep -q "^$col " "$wd/out" || { echo "--list-columns lacks column $col"; return 1; }
 	done
-	for opt in --all --json --pairs --raw --noheadings --output --width --root --color search; do
+	cmp "$wd/out" <(cd "$trees" && "${RUN[@]}" "$BIN" -H) || return 1
+	rw -H -J
+	jq -e '.columns | map(.name) == ["NAME","TITLE","SUMMARY","PROJECTS","BODY","SCORE","MATCH"]' \
+		"$wd/out" > /dev/null || { echo "-H -J: $(cat "$wd/out")"; return 1; }
+	rw --help
+	[ $status -eq 0 ] && [ ! -s "$wd/err" ] || return 1
+	grep -q "^ *SUMMARY  " "$wd/out" && { echo "--help lists the columns"; return 1; }
+	for opt in --all --json --pairs --raw --noheadings --output --width --root --color \
+		--list-columns search; do
 		grep -q -- "$opt" "$wd/out" || { echo "--help lacks $opt"; return 1; }
 	done
 	cmp "$wd/out" <(cd "$trees" && "${RUN[@]}" "$BIN" -h)
 }
 
-# A write error is reported, not lost: exit 1.
+# A write error is reported, not lost: exit 4, its own status.
 check_write_error() {
 	local args
 	[ -w /dev/full ] || { echo "no /dev/full"; return 1; }
@@ -709,7 +717,7 @@ check_write_error() {
 		# shellcheck disable=SC2086
 		(cd "$trees" && "${RUN[@]}" "$BIN" --root good $args) > /dev/full 2> "$wd/err"
 		status=$?
-		[ $status -eq 1 ] && cmp -s "$wd/err" - <<< "rustwhere: write error: No space left on device" ||
+		[ $status -eq 4 ] && cmp -s "$wd/err" - <<< "rustwhere: write error: No space left on device" ||
 			{ echo "'$args': exit $status"; cat "$wd/err"; return 1; }
 	done
 }
@@ -813,8 +821,8 @@ suite_checks() {
 	else
 		check "module not loaded: one line on how to load it, exit 3" check_not_loaded
 	fi
-	check "--help lists the options and columns; --version prints VERSION" check_help_version
-	check "a write error (stdout on /dev/full) is reported, exit 1" check_write_error
+	check "--help lists the options, -H the columns; --version prints VERSION" check_help_version
+	check "a write error (stdout on /dev/full) is reported, exit 4" check_write_error
 }
 
 # --- checks that need no run of the reader ------------------------------------
