@@ -10,6 +10,10 @@
 #                            TAP_LOG_DIR set it is kept there as check-N.log
 #   skip DESC REASON         a test that could not run here ("# SKIP")
 #   bail MSG                 "Bail out!" and exit 1
+#   tap_replay FILE          the TAP lines of tests run elsewhere (in the
+#                            background, say) numbered on from here and
+#                            counted; its plan and totals lines are
+#                            dropped, other lines passed through
 #   tap_end                  the plan and "N passed, N failed" (and ", N
 #                            skipped"); returns 1 when anything failed
 #
@@ -61,6 +65,33 @@ skip() {
 bail() {
 	echo "Bail out! $*"
 	exit 1
+}
+
+tap_replay() {
+	while IFS= read -r _tap_l; do
+		case $_tap_l in
+		"ok "[0-9]* | "not ok "[0-9]*)
+			_tap_r=${_tap_l#not }
+			_tap_r=${_tap_r#ok }
+			_tap_r=${_tap_r#"${_tap_r%%[!0-9]*}"}
+			n=$((n + 1))
+			case $_tap_l in
+			"not ok "*)
+				failed=$((failed + 1))
+				echo "not ok $n$_tap_r"
+				;;
+			*)
+				case $_tap_r in
+				*" # SKIP "*) skipped=$((skipped + 1)) ;;
+				esac
+				echo "ok $n$_tap_r"
+				;;
+			esac
+			;;
+		"1.."[0-9]* | [0-9]*" passed, "[0-9]*" failed"*) ;;
+		*) printf '%s\n' "$_tap_l" ;;
+		esac
+	done < "$1"
 }
 
 tap_end() {
