@@ -5,10 +5,12 @@
 # Sourced by tests/host/run.sh.
 
 check_man() {
-	local sec out
-	out=$(groff -man -ww -z "$userspace/rustwhere.1" 2>&1)
-	[ -z "$out" ] || { echo "$out"; return 1; }
-	out=$(MANWIDTH=80 man -l "$userspace/rustwhere.1" 2>&1) || return 1
+	local sec out page
+	for page in rustwhere.1 proc_rustwhere.5; do
+		out=$(groff -man -ww -z "$tmp/build/gcc/$page" 2>&1)
+		[ -z "$out" ] || { echo "$page: $out"; return 1; }
+	done
+	out=$(MANWIDTH=80 man -l "$tmp/build/gcc/rustwhere.1" 2>&1) || return 1
 	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS "OUTPUT COLUMNS" \
 		"EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
 		grep -q "^$sec\$" <<< "$out" || { echo "no section $sec"; return 1; }
@@ -22,6 +24,8 @@ check_install() {
 	for f in bin/rustwhere share/man/man1/rustwhere.1 share/bash-completion/completions/rustwhere; do
 		[ -f "$d/usr/$f" ] || { echo "not installed: $f"; return 1; }
 	done
+	cmp "$d/usr/share/man/man1/rustwhere.1" "$tmp/build/gcc/rustwhere.1" ||
+		{ echo "the installed page is not the one made from rustwhere.1.in"; return 1; }
 	[ -x "$d/usr/bin/rustwhere" ] || return 1
 	make -s -C "$userspace" OBJDIR="$tmp/build/gcc" uninstall DESTDIR="$d" PREFIX=/usr || return 1
 	[ -z "$(find "$d" -type f)" ] || { find "$d" -type f; return 1; }
@@ -29,21 +33,38 @@ check_install() {
 	[ -x "$d/usr/local/bin/rustwhere" ]
 }
 
-# The version comes from VERSION only, through a -D define; the man page
-# has it in its .TH line, where it must be VERSION's.
+# The version comes from VERSION only, through a -D define and @VERSION@:
+# no source file of the reader spells it.
 check_version_source() {
 	make -n -C "$userspace" OBJDIR="$tmp/build/dry" 2>&1 |
 		grep -qF -- "-DRUSTWHERE_VERSION='\"$(cat "$top/VERSION")\"'" ||
 		{ echo "no -DRUSTWHERE_VERSION from VERSION"; return 1; }
 	! grep -rnF -- "$(cat "$top/VERSION")" "$userspace"/*.c "$userspace"/*.h \
-		"$userspace"/Makefile "$userspace"/rustwhere.bash-completion
+		"$userspace"/*.in "$userspace"/Makefile "$userspace"/rustwhere.bash-completion
 }
 
+# The man pages are made from their .in, whose .TH lines say @VERSION@;
+# the made pages say VERSION, and so do they when VERSION changes.
 check_man_version() {
-	local th
-	th=$(sed -n 's/^\.TH RUSTWHERE 1 "[^"]*" "rustwhere \([^"]*\)" .*/\1/p' "$userspace/rustwhere.1")
-	[ "$th" = "$(cat "$top/VERSION")" ] ||
-		{ echo "rustwhere.1 .TH says '$th', VERSION '$(cat "$top/VERSION")'"; return 1; }
+	local page sec th version d=$tmp/version-top
+	version=$(cat "$top/VERSION")
+	for page in rustwhere.1 proc_rustwhere.5; do
+		sec=${page##*.}
+		grep -q '^\.TH [A-Z_]* '"$sec"' "[^"]*" "rustwhere @VERSION@" ' "$userspace/$page.in" ||
+			{ echo "$page.in: $(sed -n 2p "$userspace/$page.in")"; return 1; }
+		th=$(sed -n 's/^\.TH [A-Z_]* '"$sec"' "[^"]*" "rustwhere \([^"]*\)" .*/\1/p' \
+			"$tmp/build/gcc/$page")
+		[ "$th" = "$version" ] ||
+			{ echo "$page .TH says '$th', VERSION '$version'"; return 1; }
+	done
+	# Another VERSION: a copy of the tree with 9.8.7.
+	mkdir -p "$d"
+	cp -r "$userspace" "$d/userspace"
+	echo 9.8.7 > "$d/VERSION"
+	make -s -C "$d/userspace" OBJDIR="$d/o" man || return 1
+	grep -q '^\.TH RUSTWHERE 1 "[^"]*" "rustwhere 9\.8\.7" ' "$d/o/rustwhere.1" &&
+		grep -q '^\.TH PROC_RUSTWHERE 5 "[^"]*" "rustwhere 9\.8\.7" ' "$d/o/proc_rustwhere.5" ||
+		{ echo "VERSION 9.8.7: $(sed -n 2p "$d/o/rustwhere.1" "$d/o/proc_rustwhere.5")"; return 1; }
 }
 
 # CPPFLAGS, CFLAGS and LDFLAGS reach the compiler and the linker, as
@@ -62,8 +83,8 @@ check_build_flags() {
 }
 
 [ "$update" -eq 1 ] && return 0
-t_check "man page: groff -ww without warnings, every section" check_man
+t_check "man pages (made from .in): groff -ww without warnings, every section" check_man
 t_check "make install and uninstall honour DESTDIR and PREFIX" check_install
 t_check "the version comes from VERSION alone, as -DRUSTWHERE_VERSION" check_version_source
-t_check "the man page's .TH line carries the version in VERSION" check_man_version
+t_check "the man pages' .TH lines carry VERSION, made from @VERSION@" check_man_version
 t_check "make honours CPPFLAGS, CFLAGS, EXTRA_CFLAGS and LDFLAGS" check_build_flags
