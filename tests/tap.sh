@@ -10,10 +10,12 @@
 #                            TAP_LOG_DIR set it is kept there as check-N.log
 #   skip DESC REASON         a test that could not run here ("# SKIP")
 #   bail MSG                 "Bail out!" and exit 1
-#   tap_replay [PREFIX]      the ok / not ok lines of a TAP or KTAP stream
-#                            on standard input (another suite's, a guest's),
-#                            counted as tests of this one, PREFIX before
-#                            each description; "# SKIP" stays a skip
+#   tap_replay FILE [PREFIX] the TAP (or KTAP) lines of tests run elsewhere
+#                            (in the background, in a guest) numbered on
+#                            from here and counted, PREFIX before each
+#                            description; "# SKIP" stays a skip; its plan
+#                            and totals lines are dropped, other lines
+#                            passed through
 #   tap_end                  the plan and "N passed, N failed" (and ", N
 #                            skipped"); returns 1 when anything failed
 #
@@ -71,22 +73,32 @@ bail() {
 tap_replay() {
 	while IFS= read -r _tap_l; do
 		case $_tap_l in
-		"ok "* | "not ok "*) ;;
-		*) continue ;;
-		esac
-		_tap_s=${_tap_l#not ok }
-		_tap_s=${_tap_s#ok }
-		_tap_s=${_tap_s#* }
-		_tap_s=${_tap_s#- }
-		case $_tap_l in
-		"ok "*"# SKIP"*)
-			_tap_d=${_tap_s%%# SKIP*}
-			skip "${1:-}${_tap_d% }" "${_tap_s#*# SKIP }"
+		"ok "[0-9]* | "not ok "[0-9]*)
+			_tap_r=${_tap_l#not }
+			_tap_r=${_tap_r#ok }
+			_tap_r=${_tap_r#"${_tap_r%%[!0-9]*}"}
+			case $_tap_r in
+			" - "*) _tap_r=" - ${2:-}${_tap_r# - }" ;;
+			*) _tap_r=" ${2:-}${_tap_r# }" ;;
+			esac
+			n=$((n + 1))
+			case $_tap_l in
+			"not ok "*)
+				failed=$((failed + 1))
+				echo "not ok $n$_tap_r"
+				;;
+			*)
+				case $_tap_r in
+				*" # SKIP"*) skipped=$((skipped + 1)) ;;
+				esac
+				echo "ok $n$_tap_r"
+				;;
+			esac
 			;;
-		"ok "*) ok "${1:-}$_tap_s" ;;
-		*) not_ok "${1:-}$_tap_s" ;;
+		"1.."[0-9]* | [0-9]*" passed, "[0-9]*" failed"*) ;;
+		*) printf '%s\n' "$_tap_l" ;;
 		esac
-	done
+	done < "$1"
 }
 
 tap_end() {

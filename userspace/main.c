@@ -3,16 +3,17 @@
  * rustwhere: show where Rust is used, from /proc/rustwhere.
  *
  * This file is the command: options, the three ways to run (the table, the
- * named domains, search), messages and the exit status.  Reading, parsing
- * and formatting live in the rw*.c library, which neither prints nor exits.
+ * named domains, search), messages and the exit status.  Reading, parsing,
+ * formatting and the suggestions for a mistyped name live in the rw*.c
+ * library, which neither prints nor exits.
  *
  * The reader does not use the user's locale: it sets LC_CTYPE to C.UTF-8,
- * for libsmartcols to measure and print UTF-8 in the table, and decodes
- * and measures the prose itself.  So it prints the same bytes in every
- * locale; where C.UTF-8 is missing (a minimal initramfs), only the table
- * differs: libsmartcols prints its non-ASCII bytes as \xHH.
+ * where it and libsmartcols measure text with wcwidth().  So it prints
+ * the same bytes in every locale; where C.UTF-8 is missing (a minimal
+ * initramfs), see rwutf8.c.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -31,6 +32,7 @@
 #include "rwparse.h"
 #include "rwroot.h"
 #include "rwsearch.h"
+#include "rwsuggest.h"
 #include "rwutil.h"
 
 #ifndef RUSTWHERE_VERSION
@@ -45,6 +47,7 @@ enum {
 	EXIT_NOTFOUND = 1,	/* a domain or search term not found */
 	EXIT_USAGE = 2,		/* bad usage */
 	EXIT_NOROOT = 3,	/* module not loaded, root unreadable, bad content */
+	EXIT_WRITE = 4,		/* the output could not be written */
 };
 
 enum { FMT_HUMAN, FMT_JSON, FMT_PAIRS, FMT_RAW };
@@ -59,6 +62,7 @@ struct ctl {
 	bool all;
 	bool search;
 	bool noheadings;
+	bool list_columns;	/* -H */
 	char **args;		/* domain names or search words */
 	size_t nargs;
 
@@ -86,47 +90,38 @@ static const int search_cols[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* "rustwhere: " and the message, with no newline: the start of every error. */
-static void vprefixed(const char *fmt, va_list ap)
-{
-	fputs(PROG ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-}
+/*
+ * Messages go through warnx() and errx() (<err.h>, as in util-linux):
+ * "rustwhere: " and the message.  Bad usage adds errtryhelp()'s hint.
+ */
+#define errtryhelp(eval) do { \
+	fprintf(stderr, "Try '%s --help' for more information.\n", \
+		program_invocation_short_name); \
+	exit(eval); \
+} while (0)
 
-static void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void warnmsg(const char *fmt, ...)
+#define usage_errx(...) do { \
+	warnx(__VA_ARGS__); \
+	errtryhelp(EXIT_USAGE); \
+} while (0)
+
+/* Report a failure of one part of the work, and go on: the status rises. */
+static void report(struct ctl *ctl, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void report(struct ctl *ctl, int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprefixed(fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void set_status(struct ctl *ctl, int status)
-{
 	if (status > ctl->status)
 		ctl->status = status;
-}
-
-static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprefixed(fmt, ap);
-	va_end(ap);
-	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
-	exit(EXIT_USAGE);
 }
 
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *out = stdout;
-	size_t i;
 
 	fputs("Usage:\n"
 	      " " PROG " [options] [NAME...]\n"
@@ -152,18 +147,16 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --root <dir>     read <dir> instead of " RW_DEFAULT_ROOT "\n"
 	      "     --color[=<when>] colorize output (auto, always or never)\n"
 	      "\n"
+	      " -H, --list-columns   list the available columns\n"
 	      " -h, --help           display this help\n"
 	      " -V, --version        display version\n"
 	      "\n"
-	      "Available output columns:\n", out);
-	for (i = 0; i < RW_NCOLS; i++)
-		fprintf(out, " %8s  %s\n", rw_columns[i].name, rw_columns[i].help);
-	fputs("\n"
 	      "Default columns: NAME,TITLE,PROJECTS for the table; all but SCORE\n"
 	      "and MATCH for NAME... and --all; NAME,TITLE,SCORE,MATCH for search.\n"
 	      "\n"
 	      "Exit status: 0 success, 1 a domain or search term not found,\n"
-	      "2 bad usage, 3 the module is not loaded or its files cannot be read.\n"
+	      "2 bad usage, 3 the module is not loaded or its files cannot be read,\n"
+	      "4 the output could not be written.\n"
 	      "\n"
 	      "For more details see rustwhere(1).\n", out);
 	exit(EXIT_OK);
@@ -178,8 +171,8 @@ static size_t parse_width(const char *s)
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || *s == '-' || *s == '+' ||
 	    v < RW_WIDTH_MIN || v > RW_WIDTH_MAX)
-		usage_error("invalid width: '%s' (expected %d to %d)", s,
-			    RW_WIDTH_MIN, RW_WIDTH_MAX);
+		usage_errx("invalid width: '%s' (expected %d to %d)", s,
+			   RW_WIDTH_MIN, RW_WIDTH_MAX);
 	return v;
 }
 
@@ -191,14 +184,27 @@ static int parse_color(const char *s)
 		return COLOR_AUTO;
 	if (strcmp(s, "never") == 0)
 		return COLOR_NEVER;
-	usage_error("invalid --color argument: '%s' (expected auto, always or never)", s);
+	usage_errx("invalid --color argument: '%s' (expected auto, always or never)", s);
 }
 
 static void set_format(struct ctl *ctl, int format)
 {
 	if (ctl->format != FMT_HUMAN && ctl->format != format)
-		usage_error("options --json, --pairs and --raw are mutually exclusive");
+		usage_errx("options --json, --pairs and --raw are mutually exclusive");
 	ctl->format = format;
+}
+
+/* -H: the columns, in the format asked for (-J, -P, -r). */
+static void __attribute__((noreturn)) list_columns(const struct ctl *ctl)
+{
+	struct rw_error err = { 0 };
+
+	if (rw_scols_list_columns(ctl->format == FMT_JSON ? RW_SCOLS_JSON :
+				  ctl->format == FMT_PAIRS ? RW_SCOLS_PAIRS :
+				  RW_SCOLS_RAW, ctl->format == FMT_HUMAN,
+				  stdout, &err))
+		errx(EXIT_NOROOT, "%s", err.msg);
+	exit(EXIT_OK);
 }
 
 enum { OPT_ROOT = 0x100, OPT_COLOR };
@@ -215,6 +221,7 @@ static void parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "width",      required_argument, NULL, 'w' },
 		{ "root",       required_argument, NULL, OPT_ROOT },
 		{ "color",      optional_argument, NULL, OPT_COLOR },
+		{ "list-columns", no_argument,     NULL, 'H' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ "version",    no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -222,7 +229,7 @@ static void parse_options(struct ctl *ctl, int argc, char **argv)
 	int c;
 
 	opterr = 0;			/* our messages, prefixed "rustwhere: " */
-	while ((c = getopt_long(argc, argv, ":aJPrno:w:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":aJPrno:w:HhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			ctl->all = true;
@@ -251,19 +258,24 @@ static void parse_options(struct ctl *ctl, int argc, char **argv)
 		case OPT_COLOR:
 			ctl->color = parse_color(optarg);
 			break;
+		case 'H':
+			ctl->list_columns = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
 			printf(PROG " %s\n", RUSTWHERE_VERSION);
 			exit(EXIT_OK);
 		case ':':
-			usage_error("option '%s' requires an argument", argv[optind - 1]);
+			usage_errx("option '%s' requires an argument", argv[optind - 1]);
 		default:
 			if (optopt)
-				usage_error("invalid option -- '%c'", optopt);
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+				usage_errx("invalid option -- '%c'", optopt);
+			usage_errx("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
+	if (ctl->list_columns)
+		list_columns(ctl);
 	ctl->args = argv + optind;
 	ctl->nargs = (size_t)(argc - optind);
 
@@ -283,11 +295,11 @@ static void check_usage(struct ctl *ctl)
 	struct rw_error err = { 0 };
 
 	if (ctl->search && ctl->nargs == 0)
-		usage_error("search needs at least one word");
+		usage_errx("search needs at least one word");
 	if (ctl->all && ctl->search)
-		usage_error("--all cannot be used with search");
+		usage_errx("--all cannot be used with search");
 	if (ctl->all && ctl->nargs)
-		usage_error("--all takes no domain names");
+		usage_errx("--all takes no domain names");
 
 	if (ctl->search) {
 		defaults = search_cols;
@@ -301,15 +313,14 @@ static void check_usage(struct ctl *ctl)
 	if (ctl->output &&
 	    rw_parse_columns(ctl->output, defaults, ndefaults, ctl->search,
 			     ctl->cols, &ctl->ncols, &err))
-		usage_error("%s", err.msg);
+		usage_errx("%s", err.msg);
 
 	if (ctl->search &&
 	    rw_terms_init(&ctl->terms, (const char *const *)ctl->args,
 			  ctl->nargs, &err)) {
 		if (err.code == RW_EUSAGE)
-			usage_error("%s", err.msg);
-		warnmsg("%s", err.msg);
-		exit(EXIT_NOROOT);
+			usage_errx("%s", err.msg);
+		errx(EXIT_NOROOT, "%s", err.msg);
 	}
 }
 
@@ -351,12 +362,10 @@ static void open_root(struct ctl *ctl, struct rw_root *root)
 	if (rw_root_open(root, ctl->root, &err) == 0)
 		return;
 	if (err.code == RW_ENOROOT && strcmp(ctl->root, RW_DEFAULT_ROOT) == 0)
-		warnmsg("%s does not exist: the rustwhere module is not loaded "
-			"(load it with 'sudo modprobe rustwhere' or 'sudo insmod rustwhere.ko')",
-			ctl->root);
-	else
-		warnmsg("%s", err.msg);
-	exit(EXIT_NOROOT);
+		errx(EXIT_NOROOT, "%s does not exist: the rustwhere module is not loaded "
+		     "(load it with 'sudo modprobe rustwhere' or 'sudo insmod rustwhere.ko')",
+		     ctl->root);
+	errx(EXIT_NOROOT, "%s", err.msg);
 }
 
 /* Read the domain @name into @d->v[i]; report a failure and go on. */
@@ -369,8 +378,7 @@ static void load_one(struct ctl *ctl, struct rw_root *root, const char *name,
 		d->ok[i] = &d->v[i];
 		return;
 	}
-	warnmsg("%s", err.msg);
-	set_status(ctl, EXIT_NOROOT);
+	report(ctl, EXIT_NOROOT, "%s", err.msg);
 }
 
 static void domains_alloc(struct domains *d, size_t n)
@@ -379,8 +387,7 @@ static void domains_alloc(struct domains *d, size_t n)
 	d->v = calloc(n ? n : 1, sizeof(*d->v));
 	d->ok = calloc(n ? n : 1, sizeof(*d->ok));
 	if (!d->v || !d->ok) {
-		warnmsg("out of memory");
-		exit(EXIT_NOROOT);
+		errx(EXIT_NOROOT, "out of memory");
 	}
 }
 
@@ -404,104 +411,17 @@ static void load_all(struct ctl *ctl, struct rw_root *root, struct domains *d)
 		load_one(ctl, root, root->index.v[i].name, d, i);
 }
 
-/* Levenshtein distance, case-insensitive, of short ASCII strings. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[65];
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-			size_t best = diag + cost;
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
-/*
- * Whether @title has the word @word, or from 4 letters on a word that
- * starts with it ("crypto": "cryptography"); ASCII case-insensitive.
- */
-static bool title_has_word(const char *title, const char *word)
-{
-	size_t len = strlen(word);
-	const char *p = title;
-
-	while (*p) {
-		size_t n = 0;
-
-		while (p[n] && (isalnum((unsigned char)p[n]) || (p[n] & 0x80)))
-			n++;
-		if ((n == len || (len >= 4 && n > len)) &&
-		    strncasecmp(p, word, len) == 0)
-			return true;
-		p += n ? n : 1;
-	}
-	return false;
-}
-
-/*
- * The index entry @arg most likely meant: the one whose title it is, or
- * whose name is within a few typos or starts with it, or else the only
- * one whose title has it as a word ("kernel": systems, "crypto":
- * blockchain).  NULL if none.
- */
-static const struct rw_index_entry *closest_entry(const struct rw_index *idx,
-						  const char *arg)
-{
-	const struct rw_index_entry *best = NULL, *word = NULL;
-	size_t i, bestd = SIZE_MAX, len = strlen(arg), nword = 0;
-
-	for (i = 0; i < idx->n; i++) {
-		const struct rw_index_entry *e = &idx->v[i];
-		size_t d = distance(arg, e->name);
-
-		if (strcasecmp(arg, e->title) == 0)
-			d = 0;
-		else if (len >= 2 && strncasecmp(arg, e->name, len) == 0 && d > 1)
-			d = 1;				/* a prefix */
-		if (d < bestd) {
-			bestd = d;
-			best = e;
-		}
-		if (len >= 2 && title_has_word(e->title, arg)) {
-			word = e;
-			nword++;
-		}
-	}
-	if (best && bestd < len && bestd <= 1 + strlen(best->name) / 3)
-		return best;
-	return nword == 1 ? word : NULL;
-}
-
 static void unknown_domain(struct ctl *ctl, const struct rw_root *root,
 			   const char *arg)
 {
-	const struct rw_index_entry *guess = closest_entry(&root->index, arg);
+	const struct rw_index_entry *guess = rw_suggest_domain(&root->index, arg);
 
 	if (guess)
-		warnmsg("unknown domain '%s': did you mean '%s' (%s)?", arg,
-			guess->name, guess->title);
+		report(ctl, EXIT_NOTFOUND, "unknown domain '%s': did you mean '%s' (%s)?",
+		       arg, guess->name, guess->title);
 	else
-		warnmsg("unknown domain '%s' (run '" PROG "' for the list, or '"
-			PROG " search %s')", arg, arg);
-	set_status(ctl, EXIT_NOTFOUND);
+		report(ctl, EXIT_NOTFOUND, "unknown domain '%s' (run '" PROG
+		       "' for the list, or '" PROG " search %s')", arg, arg);
 }
 
 /* Read the domains named on the command line, in that order. */
@@ -548,8 +468,7 @@ static void print_table(struct ctl *ctl, const char *name,
 				    RW_SCOLS_RAW, stdout, NULL, &err);
 	}
 	if (rc) {
-		warnmsg("%s", err.msg);
-		set_status(ctl, EXIT_NOROOT);
+		report(ctl, EXIT_NOROOT, "%s", err.msg);
 	}
 }
 
@@ -559,8 +478,7 @@ static void print_domains_table(struct ctl *ctl, const struct domains *d)
 	size_t i, n = 0;
 
 	if (!rows) {
-		warnmsg("out of memory");
-		set_status(ctl, EXIT_NOROOT);
+		report(ctl, EXIT_NOROOT, "out of memory");
 		return;
 	}
 	for (i = 0; i < d->n; i++)
@@ -596,13 +514,11 @@ static void print_reading(struct ctl *ctl, struct rw_root *root,
 			rw_format_about(&out, &about, &ctl->style);
 			rw_about_free(&about);
 		} else {
-			warnmsg("%s", err.msg);
-			set_status(ctl, EXIT_NOROOT);
+			report(ctl, EXIT_NOROOT, "%s", err.msg);
 		}
 	}
 	if (out.failed) {
-		warnmsg("out of memory");
-		set_status(ctl, EXIT_NOROOT);
+		report(ctl, EXIT_NOROOT, "out of memory");
 	} else {
 		fwrite(rw_buf_str(&out), 1, out.len, stdout);
 	}
@@ -621,16 +537,14 @@ static void print_matches(struct ctl *ctl, const struct domains *d,
 		if (rw_format_matches(&out, res, d->ok, &ctl->style) == 0) {
 			fwrite(rw_buf_str(&out), 1, out.len, stdout);
 		} else {
-			warnmsg("out of memory");
-			set_status(ctl, EXIT_NOROOT);
+			report(ctl, EXIT_NOROOT, "out of memory");
 		}
 		rw_buf_free(&out);
 		return;
 	}
 	rows = calloc(res->n ? res->n : 1, sizeof(*rows));
 	if (!rows) {
-		warnmsg("out of memory");
-		set_status(ctl, EXIT_NOROOT);
+		report(ctl, EXIT_NOROOT, "out of memory");
 		return;
 	}
 	for (i = 0; i < res->n; i++) {
@@ -650,13 +564,11 @@ static void do_search(struct ctl *ctl, struct rw_root *root)
 
 	load_all(ctl, root, &d);
 	if (rw_search(d.ok, d.n, &ctl->terms, &res, &err)) {
-		warnmsg("%s", err.msg);
-		set_status(ctl, EXIT_NOROOT);
+		report(ctl, EXIT_NOROOT, "%s", err.msg);
 	} else {
 		for (t = 0; t < res.nterms; t++)
 			if (!res.found[t]) {
-				warnmsg("no domain mentions '%s'", ctl->terms.text[t]);
-				set_status(ctl, EXIT_NOTFOUND);
+				report(ctl, EXIT_NOTFOUND, "no domain mentions '%s'", ctl->terms.text[t]);
 			}
 		print_matches(ctl, &d, &res);
 		rw_results_free(&res);
@@ -679,18 +591,26 @@ static void do_domains(struct ctl *ctl, struct rw_root *root)
 	domains_free(&d);
 }
 
-/* Like util-linux's close_stdout(): a write error must not pass silently. */
-static int close_stdout(int status)
+/*
+ * util-linux's close_stdout(), run at exit: a write error must not pass
+ * silently, and has its own exit status.  A closed pipe (EPIPE) is not
+ * an error of the reader's: "rustwhere | head -1" is fine.
+ */
+static void close_stdout(void)
 {
-	bool failed = ferror(stdout) != 0;
-
-	if (fclose(stdout) != 0)
-		failed = true;
-	if (failed) {
-		warnmsg("write error: %s", strerror(errno));
-		return status > EXIT_NOTFOUND ? status : EXIT_NOTFOUND;
+	errno = 0;
+	if (ferror(stdout) || fflush(stdout) || fclose(stdout)) {
+		if (errno == EPIPE)
+			return;
+		if (errno)
+			warn("write error");
+		else
+			warnx("write error");
+		_exit(EXIT_WRITE);
 	}
-	return status;
+	errno = 0;
+	if (ferror(stderr) || fflush(stderr) || fclose(stderr))
+		_exit(EXIT_WRITE);
 }
 
 int main(int argc, char **argv)
@@ -702,6 +622,7 @@ int main(int argc, char **argv)
 	/* C.UTF-8, not the user's locale (glibc also knows it as C.utf8). */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "C.utf8");
+	atexit(close_stdout);
 	ctl.root = env && *env ? env : RW_DEFAULT_ROOT;
 	parse_options(&ctl, argc, argv);
 	check_usage(&ctl);
@@ -715,5 +636,5 @@ int main(int argc, char **argv)
 		do_domains(&ctl, &root);
 	rw_root_close(&root);
 	rw_terms_free(&ctl.terms);
-	return close_stdout(ctl.status);
+	return ctl.status;
 }

@@ -290,7 +290,7 @@ kunit_verdict() {
 	kf=$(grep -cE '^    not ok [0-9]+ ' "$out/kunit.ktap" || true)
 	kplan=$(sed -n 's/^    1\.\.\([0-9]*\)$/\1/p' "$out/kunit.ktap")
 	sed -n 's/^    //p' "$out/kunit.ktap" > "$out/kunit.tap"
-	tap_replay "kunit: " < "$out/kunit.tap"
+	tap_replay "$out/kunit.tap" "kunit: "
 	[ "$kf" -eq 0 ] || grep -vE '^    (ok |not ok |1\.\.|# Subtest|# module)' "$out/kunit.ktap" | head -n 40 | show
 	echo "kunit: $kp passed, $kf failed"
 	[ -n "$kplan" ] && [ "$kplan" -eq $((kp + kf)) ] && [ "$kp" -gt 0 ] && [ "$kf" -eq 0 ] &&
@@ -304,7 +304,7 @@ if has_part check; then
 
 	# The guest suite, test by test.
 	section $b guest-suite > "$out/guest-suite.tap"
-	tap_replay "[debug kernel] " < "$out/guest-suite.tap"
+	tap_replay "$out/guest-suite.tap" "[debug kernel] "
 	gp=$(grep -c '^ok ' "$out/guest-suite.tap" || true)
 	gf=$(grep -c '^not ok ' "$out/guest-suite.tap" || true)
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/guest-suite.tap")
