@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # the check_* functions run by name, through check
 #
 # The ways users install rustwhere, proven end to end, as TAP:
 #
 #   tests/pkg/run.sh            (as root; ends with "N passed, N failed")
 #
-# - one version: dkms.conf, debian/changelog and proc_rustwhere(5) carry
-#   the one in VERSION;
+# - one version: debian/changelog carries the one in VERSION, dkms.conf
+#   none of its own (make dkms-src and the package fill it in), the man
+#   pages make install puts carry it;
 # - make install / make uninstall with DESTDIR, for each kernel of the
 #   test matrix: the files, depmod and modprobe's view of the module, and
 #   nothing left after uninstall;
@@ -88,7 +90,7 @@ for k in $(echo "$list" | awk '$2 == "amd64" && $3 == "generic" && $4 != "-" { p
 		bail "cannot fetch kernel $k: $(tail -n 1 "$logs/fetch-${k#*/}.log")"
 	command -v "gcc-$(sed -n 's/^gcc=//p' "$kd/row")" > /dev/null && kvers="$kvers ${k#*/}"
 done
-kvers=$(echo $kvers | tr ' ' '\n')
+kvers=$(echo "$kvers" | tr ' ' '\n' | sed '/^$/d')
 [ -n "$kvers" ] || bail "no amd64 kernel of the matrix is built by this host's compilers"
 k1=$(echo "$kvers" | head -n 1)
 hdr() {
@@ -143,10 +145,11 @@ base_pid=$!
 
 check_dkms_version() {
 	v=$(sed -n 's/^PACKAGE_VERSION="\?\([^"]*\)"\?$/\1/p' "$top/dkms.conf")
-	echo "dkms.conf: $v, VERSION: $version"
-	[ "$v" = "$version" ]
+	echo "dkms.conf: $v"
+	[ "$v" = "#MODULE_VERSION#" ]
 }
-check "dkms.conf's PACKAGE_VERSION is VERSION ($version)" check_dkms_version
+check "dkms.conf carries no version of its own (PACKAGE_VERSION=\"#MODULE_VERSION#\", filled in where installed)" \
+	check_dkms_version
 
 check_changelog_version() {
 	v=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version) || return 1
@@ -155,12 +158,6 @@ check_changelog_version() {
 	[ "$v" = "$version" ] || [ "${v%-*}" = "$version" ]
 }
 check "debian/changelog's top version is VERSION" check_changelog_version
-
-check_man5_version() {
-	grep '^\.TH' "$top/userspace/proc_rustwhere.5"
-	grep -q "^\.TH .*\"rustwhere $version\"" "$top/userspace/proc_rustwhere.5"
-}
-check "proc_rustwhere(5)'s .TH names rustwhere $version" check_man5_version
 
 # --- a copy of the tree ------------------------------------------------------
 
@@ -211,6 +208,14 @@ for k in $kvers; do
 	}
 	check "[$k] the installed rustwhere --version prints \"rustwhere $version\"" check_install_version
 
+	check_install_man() {
+		for m in man1/rustwhere.1 man5/proc_rustwhere.5; do
+			grep '^\.TH' "$dest/usr/share/man/$m" || return 1
+			grep -q "^\.TH .*\"rustwhere $version\"" "$dest/usr/share/man/$m" || return 1
+		done
+	}
+	check "[$k] the installed rustwhere(1) and proc_rustwhere(5) name rustwhere $version in .TH" check_install_man
+
 	check_uninstall() {
 		make -C "$src" uninstall KDIR="$(hdr "$k")" DESTDIR="$dest" PREFIX=/usr || return 1
 		rm -f "$dest/lib/modules/$k"/modules.* # depmod's, from the check above
@@ -244,13 +249,14 @@ check_dkms_src() {
 		module/content/index; do
 		[ -f "$d/$f" ] || { echo "missing: $f"; return 1; }
 	done
-	for f in $(sed -n 's/^\([a-z0-9_]*\): .*/\1/p' "$top/module/content/index") about; do
+	grep -x "PACKAGE_VERSION=\"$version\"" "$d/dkms.conf" || { echo "dkms.conf: not version $version"; return 1; }
+	for f in $(sed -n 's/^\([^:]*\): .*/\1/p' "$top/module/content/index") about; do
 		cmp "$d/module/content/$f" "$top/module/content/$f" || return 1
 	done
 	built=$(find "$d" -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*')
 	[ -z "$built" ] || { echo "built files in the source tree: $built"; return 1; }
 }
-check "make dkms-src lays out the DKMS source tree (dkms.conf, Kbuild, VERSION, module/ with content/)" \
+check "make dkms-src lays out the DKMS source tree (dkms.conf of version $version, Kbuild, VERSION, module/ with content/)" \
 	check_dkms_src
 
 check_dkms_add() {
@@ -289,7 +295,7 @@ check_dkms_status() {
 		echo "$st" | grep -qx "rustwhere/$version, $k, x86_64: installed" || return 1
 	done
 }
-check "dkms status: rustwhere/$version installed for $(echo $kvers)" check_dkms_status
+check "dkms status: rustwhere/$version installed for $(echo "$kvers" | paste -sd " " -)" check_dkms_status
 
 # The Makefile's own way, for the kernel whose headers are furthest from
 # /usr/src: make dkms-install (dkms-src, dkms add, dkms install), then
@@ -316,11 +322,12 @@ check "[$kl] make dkms-install KDIR=... installs the module through DKMS; make d
 keydir=$work/key
 mkdir -p "$keydir"
 signer="rustwhere test key $$"
-openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$signer/" \
+if ! openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$signer/" \
 	-addext extendedKeyUsage=codeSigning -keyout "$keydir/key.pem" \
-	-outform DER -out "$keydir/cert.der" > "$logs/openssl.log" 2>&1 &&
-	openssl x509 -inform DER -in "$keydir/cert.der" -out "$keydir/cert.pem" ||
+	-outform DER -out "$keydir/cert.der" > "$logs/openssl.log" 2>&1 ||
+	! openssl x509 -inform DER -in "$keydir/cert.der" -out "$keydir/cert.pem"; then
 	bail "openssl could not make a test key"
+fi
 serial=$(openssl x509 -in "$keydir/cert.pem" -noout -serial | sed 's/^serial=//')
 
 # verify_sig KO CERT: the signature appended to KO is valid for KO's
@@ -330,6 +337,7 @@ serial=$(openssl x509 -in "$keydir/cert.pem" -noout -serial | sed 's/^serial=//'
 verify_sig() {
 	size=$(stat -c %s "$1")
 	tail -c 28 "$1" | grep -q '~Module signature appended~' || { echo "$1: no signature"; return 1; }
+	# shellcheck disable=SC2046 # od prints the four bytes as four words
 	set -- "$1" "$2" $(od -An -tu1 -j $((size - 32)) -N 4 "$1")
 	siglen=$(($3 * 16777216 + $4 * 65536 + $5 * 256 + $6))
 	head -c $((size - 40 - siglen)) "$1" > "$work/payload"
@@ -338,6 +346,7 @@ verify_sig() {
 		-certfile "$2" -noverify -out /dev/null
 }
 
+# shellcheck disable=SC2016 # the inner shell's arguments
 check "make sign without SIGN_KEY and SIGN_CERT fails and says how" \
 	sh -c '! make -C "$1" sign 2> "$2/err" && grep "usage: make sign SIGN_KEY=" "$2/err"' sh "$work/src" "$work"
 
@@ -370,6 +379,7 @@ for k in $kvers; do
 	check "[$k] openssl verifies the signature against the certificate (and rejects a changed module)" \
 		check_sig_valid
 
+	# shellcheck disable=SC2016 # the inner shell's arguments
 	check "[$k] make sign refuses a module that is signed already" \
 		sh -c '! make -C "$1" sign KDIR="$2" SIGN_KEY="$3/key.pem" SIGN_CERT="$3/cert.der" SIGN_KO="$4"' \
 		sh "$work/src" "$(hdr "$k")" "$keydir" "$ko"
@@ -458,7 +468,9 @@ deb_o=$PKG_O/deb
 deb_dkms=$deb_o/rustwhere-dkms_${version}_all.deb
 deb_bin=$deb_o/rustwhere_${version}_amd64.deb
 changes=$deb_o/rustwhere_${version}_amd64.changes
-rm -rf "$deb_o" && mkdir -p "$deb_o" && cp -a "$work/src" "$deb_o/src" || bail "cannot copy the tree to $deb_o"
+rm -rf "$deb_o"
+mkdir -p "$deb_o" || bail "cannot create $deb_o"
+cp -a "$work/src" "$deb_o/src" || bail "cannot copy the tree to $deb_o"
 in_deb_root() {
 	O=$PKG_O "$top/tests/vm/roots.sh" run "$deb_suite" "$@"
 }
@@ -471,7 +483,7 @@ check "make deb builds the packages (in the $deb_suite root)" \
 check_deb_files() {
 	ls "$deb_o"/*.deb
 	[ -f "$deb_dkms" ] && [ -f "$deb_bin" ] &&
-		[ "$(ls "$deb_o"/*_"$version"_*.deb | wc -l)" -eq 2 ]
+		[ "$(find "$deb_o" -maxdepth 1 -name "*_${version}_*.deb" | wc -l)" -eq 2 ]
 }
 check "make deb gives rustwhere-dkms (all) and rustwhere, and no other package" check_deb_files
 
@@ -492,9 +504,11 @@ check_deb_contents() {
 		usr/share/man/man5/proc_rustwhere.5.gz usr/share/bash-completion/completions/rustwhere; do
 		echo "$bc" | grep -qx "./$f" || { echo "missing $f"; return 1; }
 	done
-	dpkg-deb -f "$deb_dkms" Depends | grep -q 'dkms'
+	dpkg-deb -f "$deb_dkms" Depends | grep -q 'dkms' || return 1
+	dpkg-deb --fsys-tarfile "$deb_dkms" | tar -xO "./usr/src/rustwhere-$version/dkms.conf" |
+		grep -x "PACKAGE_VERSION=\"$version\""
 }
-check "the packages hold the DKMS source tree, and the reader, its man pages and completion" \
+check "the packages hold the DKMS source tree (dkms.conf of version $version), and the reader, its man pages and completion" \
 	check_deb_contents
 
 # --- ... installed the way a user does, on each release ----------------------
@@ -505,6 +519,7 @@ root=
 # inroot COMMAND...: COMMAND in $root, with /proc and /dev mounted in a
 # mount namespace of its own (gone, mounts and all, when it ends).
 inroot() {
+	# shellcheck disable=SC2016 # the inner shell's $0 and $@
 	unshare --mount --propagation private sh -c \
 		'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && exec chroot "$0" "$@"' \
 		"$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
@@ -589,7 +604,8 @@ on_release() {
 		c=/usr/src/rustwhere-$version/module/content
 		got=$(inroot rustwhere --root "$c" -rn -o NAME) || return 1
 		want=$(sed -n 's/^\([^:]*\): .*/\1/p' "$root$c/index")
-		echo "listed: $(echo $got)"
+		# shellcheck disable=SC2086 # the names, on one line
+		echo "listed:" $got
 		[ -n "$got" ] && [ "$got" = "$want" ]
 	}
 	check "[$rel] rustwhere --version prints \"rustwhere $version\"; it lists every domain of the packaged content" \
@@ -607,6 +623,7 @@ on_release() {
 			-e '^\./var/lib/dkms/mok\.(key|pub)$')
 		echo "left: $left"
 		[ -z "$left" ] || return 1
+		# shellcheck disable=SC2016 # dpkg-query's field, not the shell's
 		[ ! -e "$root/var/lib/dkms/rustwhere" ] && [ -z "$(ls -d "$root"/usr/src/rustwhere* 2> /dev/null)" ] &&
 			[ -z "$(find "$root/lib/modules/" "$root/usr/lib/modules/" -name 'rustwhere.ko*' 2> /dev/null)" ] &&
 			! inroot dpkg-query -W -f '${db:Status-Status}\n' rustwhere rustwhere-dkms 2> /dev/null |

@@ -22,7 +22,8 @@ TAP_LOG_DIR=$logs
 . "$top/tests/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || bail "tests/release/run.sh needs root (chroot)"
-rm -rf "$logs" && mkdir -p "$logs" || bail "cannot create $logs"
+rm -rf "$logs"
+mkdir -p "$logs" || bail "cannot create $logs"
 [ $# -gt 0 ] || set -- bookworm trixie sid
 
 # What tests/host/run.sh needs (its "Needs" line), and the compilers.
