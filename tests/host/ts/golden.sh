@@ -132,6 +132,11 @@ golden empty-project 3 --root bad-empty-project cli
 golden index-bad-line 3 --root bad-index-bad-line
 golden index-duplicate 3 --root bad-index-duplicate
 golden index-reserved 3 --root bad-index-reserved
+# The one rule for a name (module/rustwhere_name.h): no '-', no leading
+# digit, no uppercase letter.
+golden index-hyphen 3 --root bad-index-hyphen
+golden index-digit 3 --root bad-index-digit
+golden index-uppercase 3 --root bad-index-uppercase
 
 [ "$update" -eq 1 ] && return 0
 if [ -z "$memcheck" ]; then
