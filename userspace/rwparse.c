@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rustwhere_name.h"	/* module/: the rule for a domain's name */
 #include "rwparse.h"
 #include "rwutf8.h"
 
@@ -95,8 +96,12 @@ static bool is_key_char(char c)
 	       c == '_' || c == '-';
 }
 
-/* Split "key: value"; on error return a description of the fault. */
-static const char *split_line(const char *line, size_t len,
+/*
+ * Split "key: value"; on error return a description of the fault.  With
+ * @any_key the key's characters are not checked: an index line's is a
+ * domain's name, which has a rule of its own (valid_domain_name()).
+ */
+static const char *split_line(const char *line, size_t len, bool any_key,
 			      size_t *klen, const char **val, size_t *vlen)
 {
 	const char *colon;
@@ -110,7 +115,7 @@ static const char *split_line(const char *line, size_t len,
 	*klen = (size_t)(colon - line);
 	if (*klen == 0)
 		return "not a \"key: value\" line (nothing before the colon)";
-	for (i = 0; i < *klen; i++)
+	for (i = 0; i < *klen && !any_key; i++)
 		if (!is_key_char(line[i]))
 			return "not a \"key: value\" line (the key must be lowercase letters, digits, '_' or '-')";
 	if (colon + 1 == line + len)
@@ -178,7 +183,7 @@ static int parse_record(const char *buf, size_t len, const char *path,
 		return rc;
 
 	while (next_line(&it, &line, &llen)) {
-		const char *what = split_line(line, llen, &klen, &val, &vlen);
+		const char *what = split_line(line, llen, false, &klen, &val, &vlen);
 		int k;
 
 		if (what)
@@ -219,19 +224,31 @@ static void free_values(char **values, size_t n)
 	}
 }
 
-/* Whether @name can be a domain name: [a-z0-9][a-z0-9_-]*, not reserved. */
-static bool valid_domain_name(const char *name, size_t len)
+/* Whether @c is one of the characters of @set, a string literal. */
+#define IN_SET(c, set) \
+	((c) != '\0' && memchr(set, (c), sizeof(set) - 1) != NULL)
+
+/*
+ * Whether @name (@len bytes, not NUL-terminated) can be a domain name, by
+ * the one rule, module/rustwhere_name.h's: a byte of RUSTWHERE_NAME_FIRST,
+ * then bytes of RUSTWHERE_NAME_CHARS, and neither "index" nor "about".
+ * @reserved is set when only the last part fails.
+ */
+static bool valid_domain_name(const char *name, size_t len, bool *reserved)
 {
 	size_t i;
 
-	if (len == 0 || name[0] == '-' || name[0] == '_')
+	*reserved = false;
+	if (len == 0 || !IN_SET(name[0], RUSTWHERE_NAME_FIRST))
 		return false;
-	for (i = 0; i < len; i++)
-		if (!is_key_char(name[i]))
+	for (i = 1; i < len; i++)
+		if (!IN_SET(name[i], RUSTWHERE_NAME_CHARS))
 			return false;
 	if ((len == 5 && memcmp(name, "index", 5) == 0) ||
-	    (len == 5 && memcmp(name, "about", 5) == 0))
+	    (len == 5 && memcmp(name, "about", 5) == 0)) {
+		*reserved = true;
 		return false;
+	}
 	return true;
 }
 
@@ -280,23 +297,36 @@ static int index_add(struct rw_index *idx, const char *name, size_t nlen,
 	return 0;
 }
 
+/*
+ * The length of the longest prefix of @s (@len bytes of valid UTF-8) of
+ * at most @max bytes that does not cut a character.
+ */
+static size_t utf8_prefix(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 static int parse_index_line(struct rw_index *idx, const char *path,
 			    unsigned int lineno, const char *line, size_t llen,
 			    struct rw_error *err)
 {
 	const char *title = NULL;
 	size_t nlen = 0, tlen = 0, i;
-	const char *what = split_line(line, llen, &nlen, &title, &tlen);
+	const char *what = split_line(line, llen, true, &nlen, &title, &tlen);
+	bool reserved;
 
 	if (what)
 		return line_error(err, path, lineno, what);
-	if (!valid_domain_name(line, nlen))
+	if (!valid_domain_name(line, nlen, &reserved))
 		return rw_error_set(err, RW_EFORMAT,
 			"%s:%u: \"%.*s\" cannot be a domain name (%s)", path,
-			lineno, (int)(nlen < 40 ? nlen : 40), line,
-			line[0] == '-' || line[0] == '_' ?
-			"it must start with a letter or digit" :
-			"the name of another file under the root");
+			lineno, (int)utf8_prefix(line, nlen, 40), line,
+			reserved ? "the name of another file under the root" :
+			"a name is a lowercase letter, then lowercase letters, digits or '_'");
 	for (i = 0; i < idx->n; i++)
 		if (strlen(idx->v[i].name) == nlen &&
 		    memcmp(idx->v[i].name, line, nlen) == 0)

@@ -18,9 +18,14 @@
 # or nothing), memcheck ("", valgrind or asan), group (the group's name),
 # wd (its own directory for the files of its checks) and update (1 with
 # --update).
+# shellcheck shell=bash
+
+# run.sh sets these two before it sources this file.
+: "${top:?functions.sh is sourced by tests/host/run.sh}" "${tmp:?}"
 
 fixtures=$top/tests/fixtures
 expected=$fixtures/expected
+# shellcheck disable=SC2034 # used by run.sh and ts/*.sh, which source this file
 userspace=$top/userspace
 trees=$tmp/trees
 
@@ -113,13 +118,13 @@ make_trees() {
 
 	# Size: exactly the 64 KiB cap is fine, one byte more is not; a huge
 	# sparse file must be refused without reading it all.
-	local head='name: cli\ntitle: t\nsummary: s\nprojects: p\nbody: '
-	local body=$((65536 - $(printf "$head" | wc -c) - 1))
+	local head=$'name: cli\ntitle: t\nsummary: s\nprojects: p\nbody: '
+	local body=$((65536 - ${#head} - 1))	# ${#head} is in bytes: LC_ALL=C
 	tree cap-exact
-	{ printf "$head"; head -c $body /dev/zero | tr '\0' x; echo; } \
+	{ printf '%s' "$head"; head -c $body /dev/zero | tr '\0' x; echo; } \
 		> "$trees/cap-exact/cli"
 	tree bad-cap-plus-one
-	{ printf "$head"; head -c $((body + 1)) /dev/zero | tr '\0' x; echo; } \
+	{ printf '%s' "$head"; head -c $((body + 1)) /dev/zero | tr '\0' x; echo; } \
 		> "$trees/bad-cap-plus-one/cli"
 	[ "$(wc -c < "$trees/cap-exact/cli")" -eq 65536 ] || echo "cap-exact is not 64 KiB" >&2
 	tree bad-huge
@@ -165,7 +170,7 @@ rw() {
 # expected/GROUP/NAME.out on stdout and expected/GROUP/NAME.err (or
 # nothing) on stderr.  With --update, it writes them instead.
 golden() {
-	local name=$1 want=$2 problems= dir=$expected/$group
+	local name=$1 want=$2 problems='' dir=$expected/$group
 	shift 2
 	rw "$@"
 	if [ "$update" -eq 1 ]; then

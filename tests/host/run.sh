@@ -41,18 +41,18 @@ export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-25}
-all_groups="golden json pairs locales terminal cli completion install scols"
+all_groups=(golden json pairs locales terminal cli completion install scols)
 # The groups that run the reader, again under each memcheck.
-reader_groups="golden json pairs locales terminal cli"
+reader_groups=(golden json pairs locales terminal cli)
 
 update=0
-memchecks=
-groups=
+memchecks=()
+groups=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--update) update=1 ;;
-	--memcheck-valgrind) memchecks="$memchecks valgrind" ;;
-	--memcheck-asan) memchecks="$memchecks asan" ;;
+	--memcheck-valgrind) memchecks+=(valgrind) ;;
+	--memcheck-asan) memchecks+=(asan) ;;
 	-h | --help)
 		sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
 		exit 0
@@ -63,15 +63,15 @@ while [ $# -gt 0 ]; do
 		exit 2
 		;;
 	*)
-		[ -f "$here/ts/$1.sh" ] || { echo "$0: no group '$1' (groups: $all_groups)" >&2; exit 2; }
-		groups="$groups $1"
+		[ -f "$here/ts/$1.sh" ] || { echo "$0: no group '$1' (groups: ${all_groups[*]})" >&2; exit 2; }
+		groups+=("$1")
 		;;
 	esac
 	shift
 done
 full=0
-[ -z "$memchecks" ] && [ -z "$groups" ] && [ $update -eq 0 ] && full=1
-[ -n "$groups" ] || groups=$all_groups
+[ ${#memchecks[@]} -eq 0 ] && [ ${#groups[@]} -eq 0 ] && [ "$update" -eq 0 ] && full=1
+[ ${#groups[@]} -gt 0 ] || groups=("${all_groups[@]}")
 
 tmp=$(mktemp -d /tmp/rustwhere-host.XXXXXX) || exit 1
 chmod 755 "$tmp"			# the unprivileged runs must reach the trees
@@ -145,8 +145,8 @@ memcheck_setup() {
 		mkdir -p "$tmp/valgrind"
 		chmod 1777 "$tmp/valgrind"
 		RUN=(valgrind -q --error-exitcode=99 --leak-check=full
-			--errors-for-leak-kinds=definite,indirect
-			--show-leak-kinds=definite,indirect
+			'--errors-for-leak-kinds=definite,indirect'
+			'--show-leak-kinds=definite,indirect'
 			--log-file="$tmp/valgrind/%p.log")
 		;;
 	asan)
@@ -164,6 +164,7 @@ run_group() {
 	group=$1
 	wd=$tmp/work-${memcheck:-plain}-$1
 	mkdir -p "$wd"
+	# shellcheck source=/dev/null # lint.sh checks each ts/*.sh on its own
 	. "$here/ts/$1.sh"
 	echo "# ${memcheck:+$memcheck: }$1 took $((SECONDS - start)) s"
 }
@@ -194,7 +195,7 @@ check_valgrind_logs() {
 
 make_trees
 
-if [ $update -eq 1 ]; then
+if [ "$update" -eq 1 ]; then
 	build gcc || exit 1
 	mkdir -p "$expected"
 	for g in golden json pairs; do
@@ -209,36 +210,34 @@ echo "TAP version 13"
 SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 check "userspace builds with gcc, warning-free (-Werror)" \
 	build gcc CC=gcc EXTRA_CFLAGS=-Werror
-if [ $full -eq 1 ]; then
+if [ "$full" -eq 1 ]; then
 	check "userspace builds with clang, warning-free (-Werror)" \
 		build clang CC=clang EXTRA_CFLAGS=-Werror
 fi
-case "$full $memchecks" in
+case "$full ${memchecks[*]}" in
 1* | *asan*)
 	check "make asan: userspace built with $SAN_FLAGS" build_target asan
 	;;
 esac
-if [ $full -eq 1 ]; then
+if [ "$full" -eq 1 ]; then
 	check "make fuzz: the libFuzzer target builds" build_target fuzz
 	start_fuzzer
 fi
 
-if [ $full -eq 1 ]; then
+if [ "$full" -eq 1 ]; then
 	# The valgrind runs are the slowest: in the background, in two
 	# halves, beside the rest; their TAP lines are numbered when done.
 	if command -v valgrind > /dev/null; then
-		(run_groups valgrind golden) > "$tmp/valgrind-1.tap" 2>&1 &
+		# golden, the first of reader_groups, alone; the rest together.
+		(run_groups valgrind "${reader_groups[0]}") > "$tmp/valgrind-1.tap" 2>&1 &
 		vg1=$!
-		# shellcheck disable=SC2086
-		(run_groups valgrind ${reader_groups#golden }) > "$tmp/valgrind-2.tap" 2>&1 &
+		(run_groups valgrind "${reader_groups[@]:1}") > "$tmp/valgrind-2.tap" 2>&1 &
 		vg2=$!
 	else
 		not_ok "valgrind is not installed: its runs were not made"
 	fi
-	# shellcheck disable=SC2086
-	run_groups "" $groups
-	# shellcheck disable=SC2086
-	run_groups asan $reader_groups
+	run_groups "" "${groups[@]}"
+	run_groups asan "${reader_groups[@]}"
 	unset ASAN_OPTIONS UBSAN_OPTIONS
 	if [ -n "${vg1:-}" ]; then
 		wait "$vg1" "$vg2"
@@ -248,10 +247,10 @@ if [ $full -eq 1 ]; then
 	fi
 	finish_fuzzer
 else
-	for kind in ${memchecks:-plain}; do
+	[ ${#memchecks[@]} -gt 0 ] || memchecks=(plain)
+	for kind in "${memchecks[@]}"; do
 		[ "$kind" = plain ] && kind=
-		# shellcheck disable=SC2086
-		run_groups "$kind" $groups
+		run_groups "$kind" "${groups[@]}"
 		[ "$kind" = valgrind ] && check "[valgrind] valgrind reported nothing" check_valgrind_logs
 	done
 fi

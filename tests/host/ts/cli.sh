@@ -4,6 +4,10 @@
 # need a set-up of their own: permission denied, no module, a write error,
 # a memory cap.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh); memcheck may be "".
+: "${trees:?}" "${wd:?}" "${expected:?}" "${top:?}" "${update:?}" "${memcheck?}"
 
 # Permission denied, as a user that root's test files keep out.
 check_unreadable() {
@@ -14,19 +18,19 @@ check_unreadable() {
 	(cd "$trees" && "${as[@]}" "${RUN[@]}" "$BIN" --root bad-unreadable cli) \
 		> "$wd/out" 2> "$wd/err"
 	status=$?
-	[ $status -eq 3 ] || { echo "exit $status, want 3"; cat "$wd/err"; return 1; }
+	[ "$status" -eq 3 ] || { echo "exit $status, want 3"; cat "$wd/err"; return 1; }
 	[ ! -s "$wd/out" ] || { echo "stdout not empty"; return 1; }
 	cmp "$wd/err" - <<< "rustwhere: cannot open bad-unreadable/cli: Permission denied" || return 1
 	(cd "$trees" && "${as[@]}" "${RUN[@]}" "$BIN" --root bad-unreadable) \
 		> "$wd/out" 2> "$wd/err"
 	status=$?
-	[ $status -eq 3 ] && cmp "$expected/golden/missing-file-table.out" "$wd/out" &&
-		cmp - "$wd/err" <<< "rustwhere: cannot open bad-unreadable/cli: Permission denied" ||
+	{ [ "$status" -eq 3 ] && cmp "$expected/golden/missing-file-table.out" "$wd/out" &&
+		cmp - "$wd/err" <<< "rustwhere: cannot open bad-unreadable/cli: Permission denied"; } ||
 		{ echo "table: exit $status, want 3 and the six other domains"; cat "$wd/out" "$wd/err"; return 1; }
 	(cd "$trees" && "${as[@]}" "${RUN[@]}" "$BIN" --root bad-unreadable-root) \
 		> "$wd/out" 2> "$wd/err"
 	status=$?
-	[ $status -eq 3 ] || { echo "unreadable root: exit $status, want 3"; return 1; }
+	[ "$status" -eq 3 ] || { echo "unreadable root: exit $status, want 3"; return 1; }
 	cmp "$wd/err" - <<< "rustwhere: cannot open bad-unreadable-root: Permission denied"
 }
 
@@ -34,9 +38,9 @@ check_unreadable() {
 check_not_loaded() {
 	(env -u RUSTWHERE_ROOT "${RUN[@]}" "$BIN" cli) > "$wd/out" 2> "$wd/err"
 	status=$?
-	[ $status -eq 3 ] || { echo "exit $status, want 3"; return 1; }
-	[ "$(wc -l < "$wd/err")" -eq 1 ] && grep -q 'sudo modprobe rustwhere' "$wd/err" &&
-		grep -q 'insmod' "$wd/err" && grep -q '^rustwhere: /proc/rustwhere ' "$wd/err" ||
+	[ "$status" -eq 3 ] || { echo "exit $status, want 3"; return 1; }
+	{ [ "$(wc -l < "$wd/err")" -eq 1 ] && grep -q 'sudo modprobe rustwhere' "$wd/err" &&
+		grep -q 'insmod' "$wd/err" && grep -q '^rustwhere: /proc/rustwhere ' "$wd/err"; } ||
 		{ cat "$wd/err"; return 1; }
 }
 
@@ -44,12 +48,12 @@ check_not_loaded() {
 check_help_version() {
 	local col
 	rw --version
-	[ $status -eq 0 ] && [ "$(cat "$wd/out")" = "rustwhere $(cat "$top/VERSION")" ] ||
+	{ [ "$status" -eq 0 ] && [ "$(cat "$wd/out")" = "rustwhere $(cat "$top/VERSION")" ]; } ||
 		{ echo "--version: $(cat "$wd/out")"; return 1; }
 	rw -V
 	[ "$(cat "$wd/out")" = "rustwhere $(cat "$top/VERSION")" ] || return 1
 	rw --list-columns
-	[ $status -eq 0 ] && [ ! -s "$wd/err" ] || return 1
+	{ [ "$status" -eq 0 ] && [ ! -s "$wd/err" ]; } || return 1
 	for col in NAME TITLE SUMMARY PROJECTS BODY SCORE MATCH; do
 		grep -q "^$col " "$wd/out" || { echo "--list-columns lacks column $col"; return 1; }
 	done
@@ -58,7 +62,7 @@ check_help_version() {
 	jq -e '.columns | map(.name) == ["NAME","TITLE","SUMMARY","PROJECTS","BODY","SCORE","MATCH"]' \
 		"$wd/out" > /dev/null || { echo "-H -J: $(cat "$wd/out")"; return 1; }
 	rw --help
-	[ $status -eq 0 ] && [ ! -s "$wd/err" ] || return 1
+	{ [ "$status" -eq 0 ] && [ ! -s "$wd/err" ]; } || return 1
 	grep -q "^ *SUMMARY  " "$wd/out" && { echo "--help lists the columns"; return 1; }
 	for opt in --all --json --pairs --raw --noheadings --output --width --root --color \
 		--list-columns search; do
@@ -69,13 +73,13 @@ check_help_version() {
 
 # A write error is reported, not lost: exit 4, its own status.
 check_write_error() {
-	local args
+	local args argv
 	[ -w /dev/full ] || { echo "no /dev/full"; return 1; }
 	for args in "" "-J" "--all" "search rust"; do
-		# shellcheck disable=SC2086
-		(cd "$trees" && "${RUN[@]}" "$BIN" --root good $args) > /dev/full 2> "$wd/err"
+		read -r -a argv <<< "$args"
+		(cd "$trees" && "${RUN[@]}" "$BIN" --root good "${argv[@]}") > /dev/full 2> "$wd/err"
 		status=$?
-		[ $status -eq 4 ] && cmp -s "$wd/err" - <<< "rustwhere: write error: No space left on device" ||
+		{ [ "$status" -eq 4 ] && cmp -s "$wd/err" - <<< "rustwhere: write error: No space left on device"; } ||
 			{ echo "'$args': exit $status"; cat "$wd/err"; return 1; }
 	done
 }
@@ -85,7 +89,7 @@ check_memory_cap() {
 	(ulimit -v 65536 && cd "$trees" && "$BIN" --root bad-sparse cli) \
 		> "$wd/out" 2> "$wd/err"
 	status=$?
-	[ $status -eq 3 ] && grep -q 'larger than 64 KiB' "$wd/err" ||
+	{ [ "$status" -eq 3 ] && grep -q 'larger than 64 KiB' "$wd/err"; } ||
 		{ echo "exit $status"; cat "$wd/err"; return 1; }
 }
 

@@ -3,6 +3,10 @@
 # The bash completion: options, columns, and the domains of --root or
 # RUSTWHERE_ROOT.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh).
+: "${userspace:?}" "${trees:?}" "${update:?}"
 
 # complete WORDS...: what the completion offers for the last word.
 complete_words() {

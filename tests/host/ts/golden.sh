@@ -3,9 +3,13 @@
 # The golden cases: the exact output and exit status of the reader, for
 # people, against the trees of tests/fixtures (expected/golden/), and no
 # line wider than the width.  Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh); memcheck may be "".
+: "${update:?}" "${wd:?}" "${top:?}" "${expected:?}" "${trees:?}" "${memcheck?}"
 
 check_widths() {
-	local t w view max
+	local t w view max argv
 	locale -a 2> /dev/null | grep -qix 'c\.utf-\{0,1\}8' ||
 		{ echo "no C.UTF-8 locale to count with"; return 1; }
 	for t in good extra; do
@@ -13,8 +17,8 @@ check_widths() {
 			for view in "--all" "" "search rust games memory" \
 				"-o NAME,TITLE,SUMMARY,PROJECTS,BODY" \
 				"-o NAME,TITLE,SCORE,MATCH search rust games memory"; do
-				# shellcheck disable=SC2086
-				rw --root "$t" --width "$w" --color=never $view
+				read -r -a argv <<< "$view"
+				rw --root "$t" --width "$w" --color=never "${argv[@]}"
 				max=$(LC_ALL=C.UTF-8 wc -L < "$wd/out")
 				[ "$max" -le "$w" ] ||
 					{ echo "$t, width $w, '$view': a line of $max columns"; return 1; }
@@ -132,6 +136,11 @@ golden empty-project 3 --root bad-empty-project cli
 golden index-bad-line 3 --root bad-index-bad-line
 golden index-duplicate 3 --root bad-index-duplicate
 golden index-reserved 3 --root bad-index-reserved
+# The one rule for a name (module/rustwhere_name.h): no '-', no leading
+# digit, no uppercase letter.
+golden index-hyphen 3 --root bad-index-hyphen
+golden index-digit 3 --root bad-index-digit
+golden index-uppercase 3 --root bad-index-uppercase
 
 [ "$update" -eq 1 ] && return 0
 if [ -z "$memcheck" ]; then

@@ -3,6 +3,10 @@
 # The build and the installation: the man page, make install and
 # uninstall, the version from VERSION, the build flags.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh).
+: "${tmp:?}" "${userspace:?}" "${top:?}" "${update:?}"
 
 check_man() {
 	local sec out page
@@ -62,8 +66,8 @@ check_man_version() {
 	cp -r "$userspace" "$d/userspace"
 	echo 9.8.7 > "$d/VERSION"
 	make -s -C "$d/userspace" OBJDIR="$d/o" man || return 1
-	grep -q '^\.TH RUSTWHERE 1 "[^"]*" "rustwhere 9\.8\.7" ' "$d/o/rustwhere.1" &&
-		grep -q '^\.TH PROC_RUSTWHERE 5 "[^"]*" "rustwhere 9\.8\.7" ' "$d/o/proc_rustwhere.5" ||
+	{ grep -q '^\.TH RUSTWHERE 1 "[^"]*" "rustwhere 9\.8\.7" ' "$d/o/rustwhere.1" &&
+		grep -q '^\.TH PROC_RUSTWHERE 5 "[^"]*" "rustwhere 9\.8\.7" ' "$d/o/proc_rustwhere.5"; } ||
 		{ echo "VERSION 9.8.7: $(sed -n 2p "$d/o/rustwhere.1" "$d/o/proc_rustwhere.5")"; return 1; }
 }
 

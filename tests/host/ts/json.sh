@@ -3,13 +3,17 @@
 # JSON (-J): the golden documents (expected/json/), jq's view of them, and
 # every field's text against the files'.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh).
+: "${wd:?}" "${trees:?}" "${update:?}"
 
 check_json() {
-	local args
+	local args argv
 	for args in "-J" "-J cli" "-J --all" "-J search webassembly" \
 		"-J search nosuchword" "-J -o NAME"; do
-		# shellcheck disable=SC2086
-		rw --root extra $args
+		read -r -a argv <<< "$args"
+		rw --root extra "${argv[@]}"
 		jq -e . "$wd/out" > /dev/null || { echo "invalid JSON: $args"; cat "$wd/out"; return 1; }
 	done
 	rw --root extra -J
@@ -23,14 +27,15 @@ check_json_roundtrip() {
 	local t d key want got
 	for t in good extra quoting; do
 		rw --root "$t" -J --all
-		for d in $(sed 's/:.*//' "$trees/$t/index"); do
+		# fd 3: nothing in the loop reads the index by accident.
+		while IFS=: read -r d _ <&3; do
 			for key in name title summary body; do
 				want=$(sed -n "s/^$key: //p" "$trees/$t/$d")
 				got=$(jq -r --arg d "$d" --arg k "$key" \
 					'.domains[] | select(.name == $d) | .[$k]' "$wd/out")
 				[ "$want" = "$got" ] || { echo "$t/$d $key: [$got] != [$want]"; return 1; }
 			done
-		done
+		done 3< "$trees/$t/index"
 	done
 }
 

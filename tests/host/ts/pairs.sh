@@ -3,6 +3,10 @@
 # Pairs (-P) and raw (-r): the golden lines (expected/pairs/), and -P's
 # lines evaluated by the shell.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh).
+: "${trees:?}" "${wd:?}" "${update:?}" "${status:?}"
 
 check_pairs_eval() {
 	local t d key line want got

@@ -5,12 +5,20 @@
 # scols-2380.c shows whether this libsmartcols has it; it must have it
 # before 2.40 and not from 2.40 on, or rwcols.c's comment is wrong.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh).
+: "${here:?}" "${wd:?}" "${update:?}"
 
 check_scols_2380() {
-	local got version want
-	# shellcheck disable=SC2046
-	gcc -std=c11 -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags smartcols) \
-		"$here/scols-2380.c" $(pkg-config --libs smartcols) -o "$wd/scols-2380" || return 1
+	local got version want flags cflags libs
+	# pkg-config's flags are words to split, and none holds a space.
+	flags=$(pkg-config --cflags smartcols) || return 1
+	read -r -a cflags <<< "$flags"
+	flags=$(pkg-config --libs smartcols) || return 1
+	read -r -a libs <<< "$flags"
+	gcc -std=c11 -Wall -Wextra -Wpedantic -Werror "${cflags[@]}" \
+		"$here/scols-2380.c" "${libs[@]}" -o "$wd/scols-2380" || return 1
 	got=$("$wd/scols-2380") || return 1
 	version=${got% *}
 	want=bug

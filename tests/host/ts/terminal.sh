@@ -2,6 +2,10 @@
 #
 # A terminal: its width and colour, and when there is no colour.
 # Sourced by tests/host/run.sh.
+# shellcheck shell=bash
+
+# What run.sh and functions.sh set (see functions.sh).
+: "${trees:?}" "${wd:?}" "${update:?}"
 
 pty() {
 	local cmd
