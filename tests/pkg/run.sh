@@ -306,7 +306,7 @@ d2flags="--sourcetree $d2/usr/src --dkmstree $d2/var/lib/dkms --installtree $d2/
 mkdir -p "$d2/var/lib/dkms" "$d2/lib/modules/$kl"
 check_make_dkms() {
 	make -C "$work/src" dkms-install KDIR="$(hdr "$kl")" DESTDIR="$d2" DKMS_FLAGS="$d2flags" || return 1
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the DKMS options, as words
 	dkms status $d2flags rustwhere | grep -x "rustwhere/$version, $kl, x86_64: installed" || return 1
 	[ -f "$d2/lib/modules/$kl/updates/dkms/rustwhere.ko" ] || return 1
 	make -C "$work/src" dkms-remove DESTDIR="$d2" DKMS_FLAGS="$d2flags" || return 1
