@@ -26,28 +26,15 @@
 #include <libsmartcols.h>
 
 #include "rwcols.h"
-#include "rwutf8.h"
 
-/*
- * The columns, as lsblk declares its own: a width hint (a fraction of the
- * width: how much of the line the column may keep while others still
- * have room to give) and libsmartcols' flags.  Every column wraps
- * (SCOLS_FL_WRAP), between words, with wrap_chunksize() and
- * wrap_nextchunk() below.  SCOLS_FL_TRUNC marks the columns libsmartcols
- * narrows first: 2.38 narrows a column with its own wrap function only in
- * its last stage, by the hint alone, and the others with TRUNC before
- * that.  As the wrap function never makes a line wider than its column,
- * TRUNC never cuts text.
- */
-#define WRAP_FIRST	(SCOLS_FL_WRAP | SCOLS_FL_TRUNC)
 const struct rw_coldesc rw_columns[RW_NCOLS] = {
-	[RW_COL_NAME]     = { "NAME",     "domain name, as in the index",   0.10, SCOLS_FL_WRAP, false },
-	[RW_COL_TITLE]    = { "TITLE",    "title of the domain",            0.35, WRAP_FIRST,    false },
-	[RW_COL_SUMMARY]  = { "SUMMARY",  "one-sentence summary",           0.30, WRAP_FIRST,    false },
-	[RW_COL_PROJECTS] = { "PROJECTS", "projects, comma-separated",      0.40, WRAP_FIRST,    false },
-	[RW_COL_BODY]     = { "BODY",     "the full text",                  0.50, WRAP_FIRST,    false },
-	[RW_COL_SCORE]    = { "SCORE",    "search: how well the domain matches", 0.05, SCOLS_FL_RIGHT | SCOLS_FL_WRAP, true },
-	[RW_COL_MATCH]    = { "MATCH",    "search: the sentence that matches best", 0.50, WRAP_FIRST, true },
+	[RW_COL_NAME]     = { "NAME",     "domain name, as in the index",   false, false, false },
+	[RW_COL_TITLE]    = { "TITLE",    "title of the domain",            false, true,  false },
+	[RW_COL_SUMMARY]  = { "SUMMARY",  "one-sentence summary",           false, true,  false },
+	[RW_COL_PROJECTS] = { "PROJECTS", "projects, comma-separated",      false, true,  false },
+	[RW_COL_BODY]     = { "BODY",     "the full text",                  false, true,  false },
+	[RW_COL_SCORE]    = { "SCORE",    "search: how well the domain matches", true, false, true },
+	[RW_COL_MATCH]    = { "MATCH",    "search: the sentence that matches best", true, true, false },
 };
 
 static int column_by_name(const char *name, size_t len)
@@ -157,7 +144,7 @@ static int new_column(struct libscols_table *tb, int id,
 	struct libscols_column *cl;
 
 	cl = scols_table_new_column(tb, rw_columns[id].name, 0,
-				    rw_columns[id].flags & SCOLS_FL_RIGHT);
+				    rw_columns[id].right ? SCOLS_FL_RIGHT : 0);
 	if (!cl)
 		return -1;
 	if (mode != RW_SCOLS_JSON)
@@ -295,218 +282,126 @@ int rw_scols_print(const struct rw_table *t, enum rw_scols_mode mode,
 	return 0;
 }
 
-/*
- * The table for people.
- *
- * libsmartcols lays it out: it measures each cell with wrap_chunksize()
- * (its width on one line), narrows the columns by their hints and flags
- * to fit the width, and prints each cell's lines as wrap_nextchunk()
- * cuts them, to the width the column got.  Lines break at spaces, after
- * a comma first in PROJECTS; a word wider than its column is cut between
- * characters.
- *
- * 2.38's wrap function can end a line only by writing a NUL into the
- * cell's text, and a cut inside a word has no byte to spare for it.  So
- * the text libsmartcols gets has a BREAK byte between the characters of
- * each word, which the measures skip and wrap_nextchunk() removes from
- * each line it prints (cell_text()): where it cuts a word, a BREAK takes
- * the NUL.  libsmartcols measures a line after wrap_nextchunk() has
- * taken its BREAKs out, and a cell as a whole with wrap_chunksize().
- */
-#define BREAK		'\x1f'
-#define REPLACEMENT	"\xef\xbf\xbd"		/* U+FFFD */
-
-struct wrap_how {
-	bool list;		/* prefer breaking after a comma */
-};
-
-static struct wrap_how wrap_words = { false };
-static struct wrap_how wrap_list = { true };
-
-static size_t wrap_chunksize(const struct libscols_column *cl __attribute__((unused)),
-			     const char *data, void *userdata __attribute__((unused)))
+int rw_scols_char_width(const char *s, size_t len, size_t *n)
 {
-	const char *end = data + strlen(data);
-	size_t w = 0, n;
+	unsigned char c = (unsigned char)*s;
+	mbstate_t st;
+	wchar_t wc;
+	size_t k;
 
-	while (data < end) {
-		int cw;
+	*n = 1;
+	if (MB_CUR_MAX == 1) {			/* mbs_safe_nwidth() */
+		if (c == '\\' && len > 1 && s[1] == 'x')
+			return 4;
+		return isprint(c) ? 1 : 4;
+	}
+	if (iscntrl(c))				/* mbs_nwidth() */
+		return 0;
+	memset(&st, 0, sizeof(st));
+	k = mbrtowc(&wc, s, len, &st);
+	if (k == 0 || k == (size_t)-1 || k == (size_t)-2)
+		return 0;
+	*n = k;
+	return iswprint((wint_t)wc) ? wcwidth(wc) : -1;
+}
 
-		if (*data == BREAK) {
-			data++;
-			continue;
-		}
-		cw = rw_char_width(data, (size_t)(end - data), &n);
-		w += cw < 0 ? 1 : (size_t)cw;
-		data += n;
+size_t rw_scols_width(const char *s, size_t len)
+{
+	size_t w = 0, i = 0, n;
+
+	while (i < len) {
+		int cw = rw_scols_char_width(s + i, len - i, &n);
+
+		w += cw < 0 ? 1 : (size_t)cw;		/* U+FFFD */
+		i += n;
 	}
 	return w;
 }
 
-/* Drop the BREAKs of data[0, end) and end it there with a NUL. */
-static void end_line(char *data, char *end)
+static bool has_lines(const char *const *text, size_t first, size_t step,
+		      size_t count)
 {
-	char *in, *out = data;
+	size_t i;
 
-	while (end > data && end[-1] == ' ')
-		end--;
-	for (in = data; in < end; in++)
-		if (*in != BREAK)
-			*out++ = *in;
-	*out = '\0';
-}
-
-static char *wrap_nextchunk(const struct libscols_column *cl, char *data,
-			    void *userdata)
-{
-	const struct wrap_how *how = userdata;
-	size_t width = scols_column_get_width(cl), col = 0, n;
-	char *p = data, *end = data + strlen(data);
-	char *space = NULL, *list = NULL, *cut = NULL, *next;
-
-	while (*p) {
-		size_t w;
-		int cw;
-
-		if (*p == BREAK) {
-			cut = p++;
-			continue;
-		}
-		if (*p == ' ') {
-			space = p;
-			if (p > data && p[-1] == ',')
-				list = p;
-		}
-		cw = rw_char_width(p, (size_t)(end - p), &n);
-		w = cw < 0 ? 1 : (size_t)cw;
-		if (col + w > width && p > data)
-			break;
-		col += w;
-		p += n;
-	}
-	if (!*p) {
-		/*
-		 * The rest fits.  Not NULL but its end: libsmartcols 2.38
-		 * would print the rest of a cell whose last line it was given
-		 * with a NULL through a copy of the text, BREAKs and all.
-		 */
-		end_line(data, end);
-		return end;
-	}
-	if (how->list && list)
-		space = list;
-	if (space && space > data)
-		cut = space;
-	else if (!cut)		/* one character wider than the column */
-		for (cut = p; *cut && *cut != BREAK && *cut != ' '; cut++)
-			;
-	next = cut;
-	if (*next == BREAK)
-		next++;
-	while (*next == ' ')
-		next++;
-	end_line(data, cut);
-	return next;
+	for (i = 0; i < count; i++)
+		if (strchr(text[first + i * step], '\n'))
+			return true;
+	return false;
 }
 
 /*
- * The text of a cell as the table gets it: BREAKs between the characters
- * of each word when @breaks (the column wraps), and what a terminal cannot show made visible: in a UTF-8
- * locale, U+FFFD for a character wcwidth() cannot measure; where there is
- * none, \xHH for each byte outside ASCII (and for a '\' before an 'x'), as
- * libsmartcols itself would escape it, so that every measure agrees.
+ * The columns of the table for people, named by the first row of @text
+ * when @names is set; @first is the first row of @text to print.  @split:
+ * the cells are split into lines of the table, see rw_scols_table().
  */
-static char *cell_text(const char *s, bool breaks)
+static int human_columns(struct libscols_table *tb, const struct rw_table *t,
+			 const char *const *text, size_t first, bool names,
+			 bool split, bool color)
 {
-	bool utf8 = MB_CUR_MAX > 1;
-	const char *end = s + strlen(s);
-	struct rw_buf b;
-	size_t n;
+	size_t c, nc = t->ncols;
 
-	rw_buf_init(&b);
-	while (s < end) {
-		unsigned char c = (unsigned char)*s;
-		int w = rw_char_width(s, (size_t)(end - s), &n);
+	for (c = 0; c < nc; c++) {
+		int fl = rw_columns[t->cols[c]].right ? SCOLS_FL_RIGHT : 0;
+		struct libscols_column *cl;
 
-		if (breaks && b.len && c != ' ' && b.data[b.len - 1] != ' ')
-			rw_buf_putc(&b, BREAK);
-		if (!utf8 && (c >= 0x80 || (c == '\\' && s[1] == 'x'))) {
-			char hex[5];
-			size_t i;
-
-			for (i = 0; i < n; i++) {
-				snprintf(hex, sizeof(hex), "\\x%02x",
-					 (unsigned char)s[i]);
-				if (i && breaks)
-					rw_buf_putc(&b, BREAK);
-				rw_buf_puts(&b, hex);
-			}
-		} else if (w < 0) {
-			rw_buf_puts(&b, REPLACEMENT);
-		} else {
-			rw_buf_add(&b, s, n);
-		}
-		s += n;
-	}
-	if (b.failed) {
-		rw_buf_free(&b);
-		return NULL;
-	}
-	return b.data ? b.data : strdup("");
-}
-
-/* Give @ln the cells @text (not BREAKed yet) of @t's columns. */
-static int human_line(struct libscols_table *tb, const struct rw_table *t,
-		      const char *const *text, bool bold)
-{
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	size_t c;
-
-	if (!ln || (bold && scols_line_set_color(ln, "bold")))
-		return -1;
-	for (c = 0; c < t->ncols; c++) {
-		char *s = cell_text(text[c],
-				    rw_columns[t->cols[c]].flags & SCOLS_FL_WRAP);
-
-		if (!s || scols_line_refer_data(ln, c, s)) {	/* takes s */
-			free(s);
+		/* No name without headings: it would make the column wider. */
+		cl = scols_table_new_column(tb, names ? text[c] : "", 0, fl);
+		if (!cl)
 			return -1;
-		}
+		if (names && color &&
+		    scols_cell_set_color(scols_column_get_header(cl), "bold"))
+			return -1;
+		/* A column of several-line cells, as lsblk's MOUNTPOINTS. */
+		if (!split &&
+		    has_lines(text, first * nc + c, nc, t->nrows + 1 - first) &&
+		    (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) ||
+		     scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					       scols_wrapnl_nextchunk, NULL) ||
+		     scols_column_set_safechars(cl, "\n")))
+			return -1;
 	}
 	return 0;
 }
 
-/*
- * The headings libsmartcols prints are one line and as wide as their
- * name, and 2.38 keeps every column at least as wide as its heading even
- * when headings are off (util-linux issue #2380, fixed in 2.40).  So the
- * columns are unnamed when headings are off, and where the headings do
- * not fit the width on one line they are the table's first row, which
- * wraps as any row does; so are those of a table without rows, which
- * libsmartcols would not print.  "Unnamed" is two spaces, never printed:
- * in 2.38 that keeps a column two wide, room for a wide character.
- */
-#define UNNAMED		"  "
-
-static bool headings_as_row(const struct rw_table *t, size_t width)
+/* Add the row of @nc @cells, as one line or, if @split, one a line of theirs. */
+static int human_row(struct libscols_table *tb, const char *const *cells,
+		     size_t nc, bool split, bool bold)
 {
-	size_t c, w = t->ncols - 1;
+	const char *pos[RW_NCOLS];
+	bool more;
+	size_t c;
 
-	if (t->noheadings)
-		return false;
-	for (c = 0; c < t->ncols; c++)
-		w += strlen(rw_columns[t->cols[c]].name);
-	return t->nrows == 0 || w > width;
+	memcpy(pos, cells, nc * sizeof(*pos));
+	do {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln || (bold && scols_line_set_color(ln, "bold")))
+			return -1;
+		more = false;
+		for (c = 0; c < nc; c++) {
+			const char *nl = split ? strchr(pos[c], '\n') : NULL;
+			size_t len = nl ? (size_t)(nl - pos[c]) : strlen(pos[c]);
+			char *s = rw_strndup(pos[c], len);
+
+			if (!s)
+				return -1;
+			if (scols_line_refer_data(ln, c, s)) {	/* takes s */
+				free(s);
+				return -1;
+			}
+			pos[c] += nl ? len + 1 : len;
+			more |= nl != NULL;
+		}
+	} while (more);
+	return 0;
 }
 
-int rw_scols_table(const struct rw_table *t, size_t width, bool color,
-		   char **str, struct rw_error *err)
+int rw_scols_table(const struct rw_table *t, const char *const *text,
+		   size_t width, bool color, char **str, struct rw_error *err)
 {
-	const char *text[RW_NCOLS];
 	struct libscols_table *tb;
-	bool head_row = headings_as_row(t, width), named;
-	size_t r, c, nc = t->ncols;
-	char tmp[32];
+	size_t r, nc = t->ncols;
+	bool head_row, split;
 	int rc = -1;
 
 	if (nc == 0 || nc > RW_NCOLS)
@@ -514,37 +409,30 @@ int rw_scols_table(const struct rw_table *t, size_t width, bool color,
 	tb = scols_new_table();
 	if (!tb)
 		return rw_error_set(err, RW_ENOMEM, "out of memory");
-	named = !t->noheadings && !head_row;
+	/*
+	 * Headings of several lines are a first row, as libsmartcols' are
+	 * one line; so are those of a table without rows, which it would
+	 * not print.
+	 */
+	head_row = !t->noheadings && (t->nrows == 0 || has_lines(text, 0, 1, nc));
+	/*
+	 * Where no UTF-8 locale could be set, libsmartcols escapes the bytes
+	 * outside ASCII, and 2.38 then misaligns the lines of several-line
+	 * cells (it measures each \xHH of theirs as 7 columns): each line
+	 * of the cells is a line of the table there.
+	 */
+	split = MB_CUR_MAX == 1;
 	if (scols_table_set_termwidth(tb, width) ||
 	    scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS) ||
 	    scols_table_enable_colors(tb, color) ||
-	    scols_table_enable_noencoding(tb, 1) ||
-	    scols_table_enable_noheadings(tb, !named))
+	    scols_table_enable_noencoding(tb, !split) ||
+	    scols_table_enable_noheadings(tb, t->noheadings || head_row) ||
+	    human_columns(tb, t, text, head_row ? 0 : 1,
+			  !t->noheadings && !head_row, split, color))
 		goto out;
-	for (c = 0; c < nc; c++) {
-		const struct rw_coldesc *d = &rw_columns[t->cols[c]];
-		struct libscols_column *cl;
-
-		cl = scols_table_new_column(tb, named ? d->name : UNNAMED,
-					    d->whint, d->flags);
-		if (!cl ||
-		    (named && color &&
-		     scols_cell_set_color(scols_column_get_header(cl), "bold")))
+	for (r = head_row ? 0 : 1; r <= t->nrows; r++)
+		if (human_row(tb, text + r * nc, nc, split, r == 0 && color))
 			goto out;
-		if ((d->flags & SCOLS_FL_WRAP) &&
-		    scols_column_set_wrapfunc(cl, wrap_chunksize, wrap_nextchunk,
-			t->cols[c] == RW_COL_PROJECTS ? &wrap_list : &wrap_words))
-			goto out;
-		text[c] = d->name;
-	}
-	if (head_row && human_line(tb, t, text, color))
-		goto out;
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < nc; c++)
-			text[c] = rw_cell_text(&t->rows[r], t->cols[c], tmp, sizeof(tmp));
-		if (human_line(tb, t, text, false))
-			goto out;
-	}
 	rc = scols_print_table_to_string(tb, str);
 out:
 	scols_unref_table(tb);

@@ -28,9 +28,9 @@ enum rw_colid {
 struct rw_coldesc {
 	const char *name;
 	const char *help;
-	double whint;		/* libsmartcols' width hint */
-	int flags;		/* libsmartcols' SCOLS_FL_* */
 	bool search_only;	/* SCORE and MATCH exist for search only */
+	bool flexible;		/* a table may narrow and wrap it first */
+	bool right;		/* right-aligned in a table */
 };
 
 extern const struct rw_coldesc rw_columns[RW_NCOLS];
@@ -85,12 +85,30 @@ int rw_scols_list_columns(enum rw_scols_mode mode, bool human, FILE *out,
 			  struct rw_error *err);
 
 /*
+ * The columns libsmartcols gives the character at @s (at most @len bytes)
+ * in the table for people, in the current locale; stores its length in
+ * bytes in *@n.  In a UTF-8 locale that is wcwidth(), or -1 for a
+ * character the C library cannot print (unassigned, U+2028...), which the
+ * table must show as U+FFFD: libsmartcols 2.38 garbles the bytes of those
+ * on the second and later lines of a cell.  In any other locale it prints
+ * \xHH for each byte that is not printable ASCII, and for a "\" before
+ * an "x".
+ */
+int rw_scols_char_width(const char *s, size_t len, size_t *n);
+
+/* The columns of the first @len bytes at @s, with U+FFFD for each -1 above. */
+size_t rw_scols_width(const char *s, size_t len);
+
+/*
  * Print the table for people with libsmartcols into a new string *@str
  * (free() it), @width columns wide, the headings bold when @color is set.
- * libsmartcols lays it out; the cells wrap between words.  Lines may end
- * in spaces.  Returns 0 or a negative RW_E* code.
+ * @text holds (t->nrows + 1) * t->ncols cells, row by row, the first row
+ * the headings; a cell's lines are separated by '\n' (see rw_format_table()
+ * in rwformat.c, which wraps them).  Headings of several lines, and those
+ * of a table without rows, are printed as its first row.  Lines may end in
+ * spaces.  Returns 0 or a negative RW_E* code.
  */
-int rw_scols_table(const struct rw_table *t, size_t width, bool color,
-		   char **str, struct rw_error *err);
+int rw_scols_table(const struct rw_table *t, const char *const *text,
+		   size_t width, bool color, char **str, struct rw_error *err);
 
 #endif /* RW_COLS_H */

@@ -2,9 +2,11 @@
 /*
  * rustwhere: the output for people: reading view, search results, table.
  *
- * The reading view and the search results are prose, wrapped here at
- * spaces and measured with wcwidth() (rwutf8.c).  The table is laid out
- * and drawn by libsmartcols (rwcols.c).
+ * The reading view and the search results are prose, wrapped here and
+ * measured with the reader's own width table (rwutf8.c), so they are the
+ * same bytes in every locale and where there is no locale data at all.
+ * The table is drawn by libsmartcols (rwcols.c); its cells are wrapped
+ * here, at spaces, and measured as libsmartcols measures them.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,11 +34,22 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 }
 
 /* The columns of the character at @s, and its length in *@n. */
-static size_t char_width(const char *s, size_t len, size_t *n)
+static size_t char_width(const char *s, size_t len, unsigned int flags,
+			 size_t *n)
 {
-	int w = rw_char_width(s, len, n);
+	uint32_t cp;
 
-	return w < 0 ? 1 : (size_t)w;
+	if (flags & RW_WRAP_TABLE) {
+		int w = rw_scols_char_width(s, len, n);
+
+		return w < 0 ? 1 : (size_t)w;		/* U+FFFD */
+	}
+	*n = rw_utf8_decode(s, len, &cp);
+	if (*n == 0) {				/* not reached for checked text */
+		*n = 1;
+		return 1;
+	}
+	return (size_t)rw_cp_width(cp);
 }
 
 size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
@@ -49,7 +62,7 @@ size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
 		pos++;
 	*start = pos;
 	for (i = pos; i < len;) {
-		size_t n, w = char_width(s + i, len - i, &n);
+		size_t n, w = char_width(s + i, len - i, flags, &n);
 
 		if (s[i] == ' ') {
 			brk.space = i;
@@ -220,6 +233,113 @@ int rw_format_matches(struct rw_buf *out, const struct rw_results *res,
 	return out->failed ? -1 : 0;
 }
 
+/*
+ * The table.  The layout is decided here, and libsmartcols draws it.
+ * Columns are as wide as their widest cell; when the table is wider than
+ * the line, the widest flexible column loses a column at a time down to a
+ * floor of 8 (or its heading), then the widest of all down to 2.  Each
+ * cell is then wrapped at spaces (after a comma first for PROJECTS) to the
+ * width of its column, its lines joined with '\n', which libsmartcols
+ * prints one under the other; its own wrapping would cut words anywhere.
+ * One space separates the columns, and lines carry no trailing spaces.
+ */
+#define FLEX_FLOOR	8
+#define HARD_FLOOR	2
+
+struct layout {
+	size_t width[RW_NCOLS];
+	size_t floor[RW_NCOLS];
+};
+
+static void measure(const struct rw_table *t, struct layout *lay)
+{
+	char tmp[32];
+	size_t c, r;
+
+	for (c = 0; c < t->ncols; c++) {
+		const char *head = rw_columns[t->cols[c]].name;
+		size_t w = t->noheadings ? 0 : strlen(head);
+
+		for (r = 0; r < t->nrows; r++) {
+			const char *s = rw_cell_text(&t->rows[r], t->cols[c],
+						     tmp, sizeof(tmp));
+			size_t cw = rw_scols_width(s, strlen(s));
+
+			if (cw > w)
+				w = cw;
+		}
+		lay->width[c] = w ? w : 1;
+		lay->floor[c] = t->noheadings ? FLEX_FLOOR : strlen(head);
+		if (lay->floor[c] < FLEX_FLOOR)
+			lay->floor[c] = FLEX_FLOOR;
+	}
+}
+
+/* Narrow the widest column allowed by @flex_only above its floor. */
+static bool narrow_one(const struct rw_table *t, struct layout *lay,
+		       bool flex_only)
+{
+	size_t c, best = SIZE_MAX;
+
+	for (c = 0; c < t->ncols; c++) {
+		size_t floor = flex_only ? lay->floor[c] : HARD_FLOOR;
+
+		if (flex_only && !rw_columns[t->cols[c]].flexible)
+			continue;
+		if (lay->width[c] <= floor)
+			continue;
+		if (best == SIZE_MAX || lay->width[c] > lay->width[best])
+			best = c;
+	}
+	if (best == SIZE_MAX)
+		return false;
+	lay->width[best]--;
+	return true;
+}
+
+static void fit(const struct rw_table *t, struct layout *lay, size_t width)
+{
+	size_t total = t->ncols - 1, c;
+
+	for (c = 0; c < t->ncols; c++)
+		total += lay->width[c];
+	while (total > width && narrow_one(t, lay, true))
+		total--;
+	while (total > width && narrow_one(t, lay, false))
+		total--;
+}
+
+/* Add s[start, end) to @b, U+FFFD for what the table cannot print. */
+static void add_printable(struct rw_buf *b, const char *s, size_t start,
+			  size_t end)
+{
+	size_t n;
+
+	while (start < end) {
+		if (rw_scols_char_width(s + start, end - start, &n) < 0)
+			rw_buf_puts(b, "\xef\xbf\xbd");
+		else
+			rw_buf_add(b, s + start, n);
+		start += n;
+	}
+}
+
+/* Add @s wrapped to @width columns to @b, lines joined by '\n', then a NUL. */
+static void add_wrapped(struct rw_buf *b, const char *s, size_t width,
+			unsigned int flags)
+{
+	size_t len = trim_end(s, 0, strlen(s)), pos = 0, start, end;
+
+	while (pos < len) {
+		pos = rw_wrap_next(s, len, pos, width, flags | RW_WRAP_TABLE,
+				   &start, &end);
+		add_printable(b, s, start, end);
+		if (pos < len)
+			rw_buf_putc(b, '\n');
+	}
+	rw_buf_putc(b, '\0');
+}
+
 /* Add the lines of @s to @out without the spaces that end them. */
 static void add_trimmed(struct rw_buf *out, const char *s)
 {
@@ -236,13 +356,47 @@ static void add_trimmed(struct rw_buf *out, const char *s)
 int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 		    const struct rw_style *st)
 {
-	char *str = NULL;
+	size_t nc = t->ncols, n, i, c, *off = NULL;
+	const char **text = NULL;
+	struct rw_buf cells;
+	struct layout lay;
+	char tmp[32], *str = NULL;
 	int rc = -1;
 
-	if (rw_scols_table(t, st->width, st->color, &str, NULL) == 0) {
+	if (nc == 0 || nc > RW_NCOLS)
+		return -1;
+	measure(t, &lay);
+	fit(t, &lay, st->width);
+
+	/* The headings, then the cells, each a string in @cells. */
+	n = (t->nrows + 1) * nc;
+	rw_buf_init(&cells);
+	off = calloc(n, sizeof(*off));
+	text = calloc(n, sizeof(*text));
+	if (!off || !text)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct rw_row *row = i < nc ? NULL : &t->rows[i / nc - 1];
+		int col = t->cols[i % nc];
+
+		c = i % nc;
+		off[i] = cells.len;
+		add_wrapped(&cells, row ? rw_cell_text(row, col, tmp, sizeof(tmp)) :
+			    rw_columns[col].name, lay.width[c],
+			    col == RW_COL_PROJECTS ? RW_WRAP_LIST : 0);
+	}
+	if (cells.failed)
+		goto out;
+	for (i = 0; i < n; i++)
+		text[i] = cells.data + off[i];
+	if (rw_scols_table(t, text, st->width, st->color, &str, NULL) == 0) {
 		add_trimmed(out, str);
 		rc = out->failed ? -1 : 0;
 	}
+out:
 	free(str);
+	free(text);
+	free(off);
+	rw_buf_free(&cells);
 	return rc;
 }
