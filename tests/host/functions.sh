@@ -161,9 +161,11 @@ make_trees() {
 # rw ARGS...: run the reader in $trees with a clean environment; its output
 # goes to $wd/out and $wd/err, its exit status to $status.
 rw() {
+	# A reader that hangs fails its test (exit 124) instead of the run.
 	(cd "$trees" && env -u RUSTWHERE_ROOT -u NO_COLOR -u COLUMNS TERM=xterm \
-		"${RUN[@]}" "$BIN" "$@") > "$wd/out" 2> "$wd/err"
+		timeout -k 10 "${RW_TIMEOUT:-300}" "${RUN[@]}" "$BIN" "$@") > "$wd/out" 2> "$wd/err"
 	status=$?
+	[ "$status" -ne 124 ] || echo "rustwhere $*: killed after ${RW_TIMEOUT:-300} s" >> "$wd/err"
 }
 
 # golden NAME STATUS ARGS...: the reader exits STATUS and prints exactly
