@@ -20,12 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wchar.h>
-#include <wctype.h>
 
 #include <libsmartcols.h>
 
 #include "rwcols.h"
+#include "rwutf8.h"
 
 const struct rw_coldesc rw_columns[RW_NCOLS] = {
 	[RW_COL_NAME]     = { "NAME",     "domain name, as in the index",   false, false, false },
@@ -285,9 +284,6 @@ int rw_scols_print(const struct rw_table *t, enum rw_scols_mode mode,
 int rw_scols_char_width(const char *s, size_t len, size_t *n)
 {
 	unsigned char c = (unsigned char)*s;
-	mbstate_t st;
-	wchar_t wc;
-	size_t k;
 
 	*n = 1;
 	if (MB_CUR_MAX == 1) {			/* mbs_safe_nwidth() */
@@ -297,12 +293,7 @@ int rw_scols_char_width(const char *s, size_t len, size_t *n)
 	}
 	if (iscntrl(c))				/* mbs_nwidth() */
 		return 0;
-	memset(&st, 0, sizeof(st));
-	k = mbrtowc(&wc, s, len, &st);
-	if (k == 0 || k == (size_t)-1 || k == (size_t)-2)
-		return 0;
-	*n = k;
-	return iswprint((wint_t)wc) ? wcwidth(wc) : -1;
+	return rw_char_width(s, len, n);	/* wcwidth(), as libsmartcols */
 }
 
 size_t rw_scols_width(const char *s, size_t len)

@@ -3,10 +3,11 @@
  * rustwhere: the output for people: reading view, search results, table.
  *
  * The reading view and the search results are prose, wrapped here and
- * measured with the reader's own width table (rwutf8.c), so they are the
- * same bytes in every locale and where there is no locale data at all.
- * The table is drawn by libsmartcols (rwcols.c); its cells are wrapped
- * here, at spaces, and measured as libsmartcols measures them.
+ * measured with wcwidth() in the locale main() sets (rwutf8.c), so they
+ * are the same bytes in every locale the user may have.  The table is
+ * drawn by libsmartcols (rwcols.c); its cells are wrapped here, at
+ * spaces, and measured as libsmartcols measures them: with the same
+ * wcwidth(), and its \xHH escapes where no UTF-8 locale could be set.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,19 +38,10 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 static size_t char_width(const char *s, size_t len, unsigned int flags,
 			 size_t *n)
 {
-	uint32_t cp;
+	int w = flags & RW_WRAP_TABLE ? rw_scols_char_width(s, len, n) :
+					 rw_char_width(s, len, n);
 
-	if (flags & RW_WRAP_TABLE) {
-		int w = rw_scols_char_width(s, len, n);
-
-		return w < 0 ? 1 : (size_t)w;		/* U+FFFD */
-	}
-	*n = rw_utf8_decode(s, len, &cp);
-	if (*n == 0) {				/* not reached for checked text */
-		*n = 1;
-		return 1;
-	}
-	return (size_t)rw_cp_width(cp);
+	return w < 0 ? 1 : (size_t)w;	/* U+FFFD in the table, 1 in prose */
 }
 
 size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,

@@ -4,9 +4,9 @@
  *
  * Everything is wrapped by display columns, not bytes, and no line is
  * wider than the width asked for.  Lines break at spaces only; a word wider
- * than the line is cut between characters, never inside one.  The prose is
- * measured with the reader's own width table (rwutf8.c); the table is drawn
- * by libsmartcols, and its cells are measured as it measures them (rwcols.c).
+ * than the line is cut between characters, never inside one.  Text is
+ * measured with wcwidth() (rwutf8.c); the table is drawn by libsmartcols,
+ * and its cells are measured as it measures them (rwcols.c).
  */
 #ifndef RW_FORMAT_H
 #define RW_FORMAT_H

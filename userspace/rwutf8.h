@@ -2,12 +2,9 @@
 /*
  * rustwhere: UTF-8 decoding, display width, case folding and word classes.
  *
- * The prose (reading view, search results) is measured with this width
- * table rather than with wcwidth(): wcwidth() needs locale data, and the
- * prose must be the same bytes in a minimal initramfs that has none as on
- * a desktop.  The table is measured by libsmartcols, through wcwidth() in
- * C.UTF-8 (rwcols.c); the two agree on the text of module/content and of
- * the test fixtures (tests/host/run.sh checks it).
+ * Text is measured, folded and classified by the C library in the locale
+ * main() sets, C.UTF-8: the one measure of the prose and of the table
+ * (libsmartcols measures with the same wcwidth()).
  */
 #ifndef RW_UTF8_H
 #define RW_UTF8_H
@@ -27,16 +24,22 @@ size_t rw_utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Encode @cp into @out (4 bytes at least); returns the length. */
 size_t rw_utf8_encode(uint32_t cp, char *out);
 
-/* Columns @cp takes on a terminal: 0, 1 or 2 (never for a control). */
-int rw_cp_width(uint32_t cp);
+/*
+ * The columns of the character at @s (at most @len bytes), by mbrtowc()
+ * and wcwidth(); stores its length in bytes in *@n.  A character that
+ * does not decode in the current locale (no UTF-8 locale) takes a column
+ * per byte; a
+ * character wcwidth() cannot measure (unassigned, U+2028) is -1.
+ */
+int rw_char_width(const char *s, size_t len, size_t *n);
 
-/* Display width of the first @len bytes of valid UTF-8 at @s. */
+/* Display width of the first @len bytes at @s; -1 above counts as 1. */
 size_t rw_str_width(const char *s, size_t len);
 
-/* Simple case folding: the lowercase form for Latin, Greek and Cyrillic. */
+/* Case folding: towlower(). */
 uint32_t rw_cp_fold(uint32_t cp);
 
-/* Whether @cp belongs to a word: letters, digits, '_' and combining marks. */
+/* Whether @cp belongs to a word: iswalnum(), '_' and combining marks. */
 bool rw_cp_is_word(uint32_t cp);
 
 /* Whether @cp is a control character (C0, DEL or C1). */

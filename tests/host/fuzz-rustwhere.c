@@ -9,7 +9,7 @@
  * formatted every way the reader can (reading view, search results, table,
  * JSON, pairs, raw), and each output for people is checked: valid UTF-8,
  * and no line wider than the width, measured as the reader measures it
- * (its own width table for the prose, libsmartcols' for the table).  In
+ * (wcwidth() for the prose, libsmartcols' measure for the table).  In
  * the C locale the table must be ASCII (libsmartcols escapes the rest), and
  * may be wider: a \xHH does not fit a column of 2.  A breach aborts, so
  * libFuzzer reports it.
@@ -80,8 +80,11 @@ static void check_output(const struct rw_buf *out, size_t width, bool table)
 			if (w < 0)
 				fail("a character the table cannot print", out);
 			col += (size_t)w;
-		} else
-			col += (size_t)rw_cp_width(cp);
+		} else {
+			int w = rw_char_width(out->data + i, out->len - i, &n);
+
+			col += w < 0 ? 1 : (size_t)w;
+		}
 		if (col > width)
 			fail("a line is wider than the width", out);
 		i += n;

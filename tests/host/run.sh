@@ -191,18 +191,6 @@ check_valgrind_logs() {
 	ls "$tmp"/valgrind/*.log > /dev/null && [ $bad -eq 0 ]
 }
 
-# The reader's two measures of text, its width table for prose and
-# libsmartcols' wcwidth() for the table (widths.c), agree on the fixtures.
-check_width_measures() {
-	local flags libs
-	flags=$(pkg-config --cflags --libs smartcols) || return 1
-	read -r -a libs <<< "$flags"
-	gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$userspace" -I"$top/module" \
-		"$here/widths.c" "$tmp/build/gcc/librustwhere.a" "${libs[@]}" \
-		-o "$tmp/build/gcc/widths" || return 1
-	(cd "$trees" && "$tmp/build/gcc/widths" good/* extra/* quoting/*)
-}
-
 # --- main --------------------------------------------------------------------
 
 make_trees
@@ -225,10 +213,6 @@ check "userspace builds with gcc, warning-free (-Werror)" \
 if [ "$full" -eq 1 ]; then
 	check "userspace builds with clang, warning-free (-Werror)" \
 		build clang CC=clang EXTRA_CFLAGS=-Werror
-fi
-if [ "$full" -eq 1 ]; then
-	check "the reader's two measures of text (widths.c) agree on every character of the fixtures" \
-		check_width_measures
 fi
 case "$full ${memchecks[*]}" in
 1* | *asan*)
