@@ -519,10 +519,7 @@ root=
 # inroot COMMAND...: COMMAND in $root, with /proc and /dev mounted in a
 # mount namespace of its own (gone, mounts and all, when it ends).
 inroot() {
-	# shellcheck disable=SC2016 # the inner shell's $0 and $@
-	unshare --mount --propagation private sh -c \
-		'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && exec chroot "$0" "$@"' \
-		"$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	"$top/tests/vm/roots.sh" chroot "$root" "$@"
 }
 snapshot() {
 	(cd "$root" && find . -xdev \( -path ./proc -o -path ./dev -o -path ./tmp \) -prune -o -print) |

@@ -15,6 +15,10 @@
 #                                    and /dev mounted and the project, the
 #                                    build directory (O) and the cache at the
 #                                    same paths as outside
+#   roots.sh chroot DIR CMD [ARG...] CMD in the root at DIR (any root, such
+#                                    as tests/pkg's throwaway ones), with
+#                                    /proc and /dev mounted and nothing
+#                                    else
 #
 # A root is remade when it is a week old.  The mounts live in a mount
 # namespace of their own (unshare), gone when CMD ends.
@@ -78,13 +82,9 @@ ensure() {
 	echo "$root"
 }
 
-run() {
-	root=$cache/roots/$1
-	shift
-	[ -f "$root/.complete" ] || die "no root at $root: roots.sh ensure first"
-	for d in "$top" "$O" "$cache"; do
-		mkdir -p "$d" "$root$d"
-	done
+# in_root ROOT [DIR...] -- CMD [ARG...]: CMD chrooted in ROOT, with /proc,
+# /dev and each DIR (at its own path) mounted in a mount namespace.
+in_root() {
 	# shellcheck disable=SC2016 # the inner sh expands $1 and $@
 	unshare --mount --propagation private sh -c '
 		root=$1
@@ -96,12 +96,32 @@ run() {
 			shift
 		done
 		shift
-		exec chroot "$root" "$@"' sh "$root" "$top" "$O" "$cache" -- \
-		env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
+		exec chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"' sh "$@"
+}
+
+run() {
+	root=$cache/roots/$1
+	shift
+	[ -f "$root/.complete" ] || die "no root at $root: roots.sh ensure first"
+	for d in "$top" "$O" "$cache"; do
+		mkdir -p "$d" "$root$d"
+	done
+	in_root "$root" "$top" "$O" "$cache" -- "$@"
 }
 
 case ${1:-} in
 ensure) [ $# -ge 2 ] || die "usage: roots.sh ensure SUITE [PKG...]"; shift; ensure "$@" ;;
 run) [ $# -ge 3 ] || die "usage: roots.sh run SUITE CMD [ARG...]"; shift; run "$@" ;;
-*) die "usage: roots.sh ensure SUITE [PKG...] | run SUITE CMD [ARG...]" ;;
+chroot)
+	[ $# -ge 3 ] || die "usage: roots.sh chroot DIR CMD [ARG...]"
+	if [ ! -d "$2/proc" ] || [ ! -d "$2/dev" ]; then
+		die "no root at $2"
+	fi
+	shift
+	root=$1
+	shift
+	in_root "$root" -- "$@"
+	;;
+*) die "usage: roots.sh ensure SUITE [PKG...] | run SUITE CMD [ARG...] | chroot DIR CMD [ARG...]" ;;
 esac
