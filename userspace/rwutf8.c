@@ -110,9 +110,13 @@ size_t rw_str_width(const char *s, size_t len)
 	return w;
 }
 
+/*
+ * towlower() of towupper(): lowercase alone leaves the final sigma and
+ * the long s as they are, which the search must fold to sigma and s.
+ */
 uint32_t rw_cp_fold(uint32_t cp)
 {
-	return (uint32_t)towlower((wint_t)cp);
+	return (uint32_t)towlower(towupper((wint_t)cp));
 }
 
 bool rw_cp_is_word(uint32_t cp)

@@ -36,7 +36,7 @@ int rw_char_width(const char *s, size_t len, size_t *n);
 /* Display width of the first @len bytes at @s; -1 above counts as 1. */
 size_t rw_str_width(const char *s, size_t len);
 
-/* Case folding: towlower(). */
+/* Case folding: towlower(towupper()), so that ς is σ and ſ is s. */
 uint32_t rw_cp_fold(uint32_t cp);
 
 /* Whether @cp belongs to a word: iswalnum(), '_' and combining marks. */

@@ -111,6 +111,9 @@ make_trees() {
 	tree bad-escape
 	printf 'name: cli\ntitle: \033[2Jtools\nsummary: s\nprojects: a\nbody: b\n' \
 		> "$trees/bad-escape/cli"
+	# Case folding beyond lowercase: a final sigma and a long s.
+	tree fold
+	sed '/^body: / s/$/ Also called λογος, or Gruſs./' "$top/module/content/cli" > "$trees/fold/cli"
 	tree bad-no-newline
 	printf '%s' "$(cat "$top/module/content/cli")" > "$trees/bad-no-newline/cli"
 	tree bad-empty-index

@@ -30,6 +30,21 @@ check_widths() {
 	return 0
 }
 
+# Search folds case as Unicode does, not by lowercase alone: a final
+# sigma is a sigma, a long s an s.
+check_search_fold() {
+	local q
+	for q in ΛΟΓΟΣ λογοσ GRUSS; do
+		rw --root fold search "$q"
+		# shellcheck disable=SC2154 # status is set by rw (functions.sh)
+		if [ "$status" -ne 0 ] || ! grep -q 'Command-line tools (cli)' "$wd/out"; then
+			echo "search $q: exit $status"
+			cat "$wd/out" "$wd/err"
+			return 1
+		fi
+	done
+}
+
 check_vm_output() {
 	rw --root "$top/module/content" --all --width 80 --color=never
 	cp "$wd/out" "$wd/a"
@@ -148,3 +163,4 @@ if [ -z "$memcheck" ]; then
 fi
 t_check "--all --width 80 --color=never is the same for the module source, a copy and RUSTWHERE_ROOT" \
 	check_vm_output
+t_check "search folds ΛΟΓΟΣ and λογοσ to the text's λογος, GRUSS to Gruſs" check_search_fold
