@@ -19,17 +19,26 @@ rm -f "$O/boots-retried" "$O"/pkg/vm-*/boots-retried
 pass=0
 fail=0
 skip=0
-# suite NAME COMMAND...: run, show, and add up its closing line.
+start_all=$(date +%s)
+# One line per suite for the table at the end: name, passed, failed,
+# skipped, wall seconds.
+times=$O/check-times.txt
+: > "$times"
+# suite NAME COMMAND...: run, show, time, and add up its closing line.
 suite() {
 	name=$1
 	shift
 	echo "=== $name"
 	log=$O/check-$name.log
+	t0=$(date +%s)
 	"$@" 2>&1 | tee "$log"
+	secs=$(($(date +%s) - t0))
+	echo "=== $name: ${secs} s"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "not ok - $name gave no result"
 		fail=$((fail + 1))
+		printf '%s - - - %s\n' "$name" "$secs" >> "$times"
 		return
 	fi
 	p=${line%% passed*}
@@ -42,6 +51,7 @@ suite() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skip=$((skip + s))
+	printf '%s %s %s %s %s\n' "$name" "$p" "$f" "$s" "$secs" >> "$times"
 }
 
 suite lint "$here/lint.sh"
@@ -62,6 +72,12 @@ if [ -f "$O/vm-table.txt" ]; then
 	echo "Tested kernels:"
 	grep -E '^# (SUITE|[a-z])' "$O/check-vm.log" | sed -n '/^# SUITE/,$p' | sed 's/^# /  /'
 fi
+echo "Suites:"
+{
+	echo "suite passed failed skipped seconds"
+	cat "$times"
+	echo "all $pass $fail $skip $(($(date +%s) - start_all))"
+} | awk '{ printf "  %-10s %7s %7s %8s %8s\n", $1, $2, $3, $4, $5 }'
 . "$here/vm/boot.sh"
 cat "$O/boots-retried" "$O"/pkg/vm-*/boots-retried 2> /dev/null | vm_retried
 if [ "$skip" -gt 0 ]; then
