@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything "make check" runs, in order: the lint, the host tests of the
-# reader, the same on each Debian release, the guest tests in a VM per
-# kernel, the packaging tests, one short round of the benchmark, the
+# Everything "make check" runs, in order: the host tests of the reader,
+# the same on each Debian release, the guest tests in a VM per kernel,
+# the lint (which reads the matrix's sparse builds), the packaging tests, one short round of the benchmark, the
 # Secure Boot tests, the tests under the debug kernel.  Each suite ends
 # with its own "N passed, N failed"; the last line here is the sum over
 # all.
@@ -54,10 +54,11 @@ suite() {
 	printf '%s %s %s %s %s\n' "$name" "$p" "$f" "$s" "$secs" >> "$times"
 }
 
-suite lint "$here/lint.sh"
 suite host "$here/host/run.sh"
 suite release "$here/release/run.sh"
 suite vm "$here/vm/run.sh" check
+# After the matrix, whose builds of the amd64 rows are its sparse builds.
+suite lint "$here/lint.sh"
 suite pkg "$here/pkg/run.sh"
 # One short round of the benchmark, so that it cannot rot; its figures
 # decide nothing.

@@ -12,7 +12,18 @@
 #       prints but kbuild's own progress lines is a finding, and a finding
 #       fails it (make exits 0 when W=1 or sparse warn).  With
 #       build_content set, the module is built with that directory as its
-#       content/ (the eighth-domain test of tests/vm/run.sh).
+#       content/ (the eighth-domain test of tests/vm/run.sh; no stamp
+#       then).  With C=2,
+#       sparse is installed in the root.  The build leaves
+#       $O/RELEASE/NAME/stamp (build_stamp of its MAKE ARGS) and, when
+#       it passed, $O/RELEASE/NAME/passed, so that tests/lint.sh can read
+#       the result of a build tests/vm/run.sh made in place of making it
+#       again.
+#   build_stamp [MAKE ARGS...]
+#       what the build of the tree's sources with W=1 and MAKE ARGS is:
+#       its arguments and the sha256 of its sources.
+#   sparse_blocked KERNEL_DIR
+#       why the kernel will not run sparse over the module, or nothing.
 # shellcheck shell=sh
 
 : "${top:?build.sh: no \$top, the top of the project}"
@@ -21,6 +32,22 @@
 # What kbuild prints of its own: directories, and the quiet "  CC [M]
 # path" lines (absolute paths before 6.13, relative after).
 kbuild_noise='^make(\[[0-9]+\])?: |^  [A-Z][A-Z0-9_]* +(\[M\] +)?[^ ]+$|^Skipping BTF generation'
+
+build_stamp() {
+	echo "make W=1 $*"
+	(cd "$top" && find Kbuild VERSION module -type f \( -name '*.[ch]' -o -name Kbuild -o -path 'module/content/*' \) \
+		! -name '*.mod.c' | LC_ALL=C sort | xargs sha256sum)
+}
+
+sparse_blocked() {
+	_sb_kdir=$(sed -n 's/^kdir=//p' "$1/row")
+	_sb_common=$(sed -n 's|^include \(.*\)/Makefile$|\1|p' "$_sb_kdir/Makefile" | head -n 1)
+	# Debian's 7.x headers call scripts/checker-valid.sh to vet sparse,
+	# but do not ship it: the kernel turns C=2 off, and says so.
+	if grep -qs 'checker-valid.sh' "$_sb_common/Makefile" && [ ! -e "$_sb_common/scripts/checker-valid.sh" ]; then
+		echo "the headers lack scripts/checker-valid.sh, so the kernel will not run sparse"
+	fi
+}
 
 build_module() {
 	# What the row file (written by kernels.sh fetch) sets.
@@ -37,10 +64,15 @@ build_module() {
 	rm -rf "$_bm_src"
 	mkdir -p "$_bm_src"
 	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$_bm_src/"
-	if [ -n "${build_content:-}" ]; then
+	if [ -n "${build_content:-}" ] && [ "$build_content" != "$top/module/content" ]; then
 		rm -rf "$_bm_src/module/content"
 		cp -r "$build_content" "$_bm_src/module/content"
+	else
+		build_stamp "$@" > "$_bm_src/stamp"
 	fi
+	case " $* " in
+	*" C=2 "*) root_pkgs="$root_pkgs sparse" ;;
+	esac
 	# shellcheck disable=SC2086 # a list of package names
 	"$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$_bm_src/root.log" ||
 		{ echo "no $build_suite build root: $(tail -n 3 "$_bm_src/root.log")"; return 1; }
@@ -51,5 +83,6 @@ build_module() {
 		echo "the build of $_bm_name warns: $(head -n 20 "$_bm_src/findings.log")"
 		return 1
 	fi
+	: > "$_bm_src/passed"
 	echo "$_bm_src/module/rustwhere.ko"
 }

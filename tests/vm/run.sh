@@ -100,7 +100,13 @@ row_prepare() {
 		ko=$PREBUILT_KO_DIR/$release/rustwhere.ko
 		[ -f "$ko" ] || { row_log="no prebuilt module at $ko"; return 1; }
 	else
-		ko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}normal") || { row_log=$ko; return 1; }
+		# check: sparse too on amd64, where the kernel runs it;
+		# tests/lint.sh reads the result (build.sh).
+		_rp_sparse=
+		if [ "$mode" = check ] && [ "$arch" = amd64 ] && [ -z "$_rp_tag" ] && [ -z "$(sparse_blocked "$kd")" ]; then
+			_rp_sparse=C=2
+		fi
+		ko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}normal" $_rp_sparse) || { row_log=$ko; return 1; }
 	fi
 	fko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}fault" RUSTWHERE_FAULT_INJECT=y) ||
 		{ row_log=$fko; return 1; }
