@@ -7,7 +7,8 @@
  * Run as root in a guest with the module loaded.  Every figure is the
  * median of ROUNDS interleaved rounds (each round measures every subject
  * once, in an order that rotates from round to round), reported in
- * nanoseconds and as a ratio to its anchor from the same run:
+ * nanoseconds and as a ratio to its anchor from the same run, with its
+ * spread (the lowest and highest of the rounds' own ratios):
  *
  *   cat cycle   open, read to EOF, close: the domain file against the same
  *               bytes on tmpfs, /proc/version (a seq_file) and /dev/zero
@@ -27,7 +28,8 @@
  *               cat of every file of /proc/rustwhere.
  *
  * The table goes to stdout, then the same figures as one JSON document
- * between the lines "rwbench-json-begin" and "rwbench-json-end".
+ * between the lines "rwbench-json-begin" and "rwbench-json-end"; each
+ * ratio there is [median, lowest round, highest round].
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,7 +55,7 @@ extern char **environ;
 static char buf[BUF_SIZE];
 static size_t file_len;
 
-static void die(const char *fmt, ...)
+static __attribute__((format(printf, 1, 2))) void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -82,10 +84,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
+static int nrounds;
+
+/* The median of v[0..n), v left as it was: a round's samples stay paired. */
+static double median(const double *v, int n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double w[MAX_ROUNDS];
+
+	memcpy(w, v, n * sizeof(*v));
+	qsort(w, n, sizeof(*w), cmp_double);
+	return n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
 }
 
 /* One subject: what it is and how to run it once. */
@@ -340,11 +348,44 @@ static void copy_file(const char *from, const char *to)
 	close(out);
 }
 
+/*
+ * The spread of a ratio: the lowest and the highest of the rounds' own
+ * ratios (subject and anchor of one round were measured side by side).
+ */
+static void spread(const struct subject *s, const struct subject *anchor, double *lo, double *hi)
+{
+	int r;
+
+	*lo = *hi = s->samples[0] / anchor->samples[0];
+	for (r = 1; r < nrounds; r++) {
+		double q = s->samples[r] / anchor->samples[r];
+
+		if (q < *lo)
+			*lo = q;
+		if (q > *hi)
+			*hi = q;
+	}
+}
+
 static void row(const char *what, const struct subject *s, const struct subject *anchor,
 		const char *target)
 {
-	printf("  %-34s %12.0f ns  %6.2fx %-20s %s\n", what, s->median,
-	       s->median / anchor->median, anchor->name, target);
+	double lo, hi;
+
+	spread(s, anchor, &lo, &hi);
+	printf("  %-34s %12.0f ns  %6.2fx %5.2f-%-5.2f %-20s %s\n", what, s->median,
+	       s->median / anchor->median, lo, hi, anchor->name, target);
+}
+
+/* "key": [median ratio, lowest round, highest round] */
+static void json_ratio(const char *key, const struct subject *s, const struct subject *anchor,
+		       int last)
+{
+	double lo, hi;
+
+	spread(s, anchor, &lo, &hi);
+	printf("\"%s\": [%.3f, %.3f, %.3f]%s", key, s->median / anchor->median, lo, hi,
+	       last ? "" : ", ");
 }
 
 static void json_subjects(const char *key, const struct subject *s, int n, int last)
@@ -389,6 +430,7 @@ usage:
 		fprintf(stderr, "usage: rwbench [-r ROUNDS] [-n ITERATIONS] [-s SPAWNS] [-c CAT] DOMAIN_FILE MODULE_KO [READER]\n");
 		return 2;
 	}
+	nrounds = rounds;
 	file = argv[optind];
 	ko = argv[optind + 1];
 	if (argc - optind == 3)
@@ -453,7 +495,7 @@ usage:
 
 	printf("rwbench: %s (%zu bytes), %d rounds, median of each; ratios against an anchor of the same run\n",
 	       file, file_len, rounds);
-	printf("  %-34s %15s  %7s %-20s %s\n", "measure", "time", "ratio", "anchor", "target");
+	printf("  %-34s %15s  %7s %-11s %-20s %s\n", "measure", "time", "ratio", "spread", "anchor", "target");
 	row("cat cycle: rustwhere", &cycle[0], &cycle[1], "<= 1.05x tmpfs");
 	row("cat cycle: rustwhere", &cycle[0], &cycle[2], "<= 0.80x /proc/version");
 	row("cat cycle: rustwhere", &cycle[0], &cycle[3], "(floor)");
@@ -495,13 +537,14 @@ usage:
 	json_subjects("pread_ns", prd, 4, 0);
 	if (nreader)
 		json_subjects("reader_ns", rd, nreader, 0);
-	printf("  \"ratios\": {\"cat_vs_tmpfs\": %.3f, \"cat_vs_proc_version\": %.3f, "
-	       "\"pread_vs_dev_zero\": %.3f%s",
-	       cycle[0].median / cycle[1].median, cycle[0].median / cycle[2].median,
-	       prd[0].median / prd[3].median, nreader ? ", \"reader_table_vs_cat\": " : "");
-	if (nreader)
-		printf("%.3f, \"reader_all_vs_cat\": %.3f", rd[1].median / rd[0].median,
-		       rd[2].median / rd[0].median);
+	printf("  \"ratios\": {");
+	json_ratio("cat_vs_tmpfs", &cycle[0], &cycle[1], 0);
+	json_ratio("cat_vs_proc_version", &cycle[0], &cycle[2], 0);
+	json_ratio("pread_vs_dev_zero", &prd[0], &prd[3], !nreader);
+	if (nreader) {
+		json_ratio("reader_table_vs_cat", &rd[1], &rd[0], 0);
+		json_ratio("reader_all_vs_cat", &rd[2], &rd[0], 1);
+	}
 	printf("},\n");
 	printf("  \"alloc_bytes_per_cat_cycle\": {\"rustwhere\": %.1f, \"tmpfs\": %.1f, \"proc_version\": %.1f},\n",
 	       alloc_ok ? (double)alloc[0].total / ALLOC_OPENS : -1,
