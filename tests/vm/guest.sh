@@ -5,15 +5,17 @@
 # tests/debug/run.sh, with $here (tests/vm), $top and $O set.
 #
 #   guest_programs ARCH     busybox-static of ARCH (from the archive), the
-#                           static guest helper rwprobe and the reader with
-#                           its shared libraries, in $O/guest/ARCH; the
-#                           foreign ones cross-built in the bookworm root
+#                           static guest helper rwprobe and benchmark
+#                           rwbench, the reader with its shared libraries
+#                           and coreutils' cat (the benchmark's anchor), in
+#                           $O/guest/ARCH; the foreign ones cross-built in
+#                           the bookworm root, their cat from its archive
 #   initramfs_base ROOT ARCH KO FAULT_KO [CONTENT]
 #                           a tree at ROOT: busybox, /init, the modules
 #                           (KO also where modprobe finds it), the guest
 #                           suite, the content the modules were built with
 #                           (CONTENT, default module/content), the rule for
-#                           a domain's name and the reader
+#                           a domain's name, the reader and the benchmark
 #   initramfs_pack ROOT OUT pack ROOT as a gzip'ed newc cpio at OUT
 #   copy_with_libs PROG DESTROOT DEST [LIBROOT]
 #                           PROG at DESTROOT/DEST and the shared libraries
@@ -92,8 +94,9 @@ copy_with_libs() {
 	done
 }
 
-# guest_programs ARCH: sets g_busybox, g_rwprobe, g_reader (empty where
-# there is none) and g_libroot, the root the reader's libraries come from.
+# guest_programs ARCH: sets g_busybox, g_rwprobe, g_rwbench, g_reader
+# (empty where there is none), g_cat and g_libroot, the root the
+# libraries of the reader and cat come from.
 guest_programs() {
 	_g_gdir=$O/guest/$1
 	mkdir -p "$_g_gdir"
@@ -110,8 +113,10 @@ guest_programs() {
 		# This machine's: the programs "make" built, or RWPROBE and
 		# READER (no reader in the guest where READER is not one).
 		g_rwprobe=${RWPROBE:-$top/tests/guest/rwprobe}
+		g_rwbench=${RWBENCH:-$top/tests/bench/rwbench}
 		g_reader=${READER:-$top/userspace/rustwhere}
 		[ -x "$g_reader" ] || g_reader=
+		g_cat=$(command -v cat)
 		g_libroot=
 		return 0
 	fi
@@ -122,9 +127,24 @@ guest_programs() {
 	g_rwprobe=$_g_gdir/rwprobe
 	g_reader=$_g_gdir/rustwhere
 	g_libroot=$_g_groot
-	if [ ! -x "$g_rwprobe" ] || [ -n "$(find "$top/tests/guest/rwprobe.c" -newer "$g_rwprobe")" ]; then
-		"$top/tests/vm/roots.sh" run "$guest_suite" "$_g_tri-gcc" -static -std=gnu11 -O2 -Wall -Wextra -Wformat=2 \
-			-o "$g_rwprobe" "$top/tests/guest/rwprobe.c" || return 1
+	g_rwbench=$_g_gdir/rwbench
+	for _g_src in tests/guest/rwprobe.c tests/bench/rwbench.c; do
+		_g_out=$_g_gdir/$(basename "$_g_src" .c)
+		if [ ! -x "$_g_out" ] || [ -n "$(find "$top/$_g_src" -newer "$_g_out")" ]; then
+			"$top/tests/vm/roots.sh" run "$guest_suite" "$_g_tri-gcc" -static -std=gnu11 -O2 -Wall -Wextra \
+				-Wformat=2 -o "$_g_out" "$top/$_g_src" || return 1
+		fi
+	done
+	# coreutils' cat of ARCH, dynamically linked like the reader; its
+	# libraries are the root's (libc6:ARCH).
+	g_cat=$_g_gdir/cat
+	if [ ! -x "$g_cat" ]; then
+		rm -rf "$_g_gdir/cu"
+		mkdir -p "$_g_gdir/cu"
+		(cd "$_g_gdir/cu" && apt_suite "$guest_suite" apt-get download -q "coreutils:$1" > download.log 2>&1) ||
+			{ echo "guest.sh: cannot download coreutils:$1" >&2; return 1; }
+		dpkg-deb -x "$_g_gdir"/cu/*.deb "$_g_gdir/cu/x" && cp "$_g_gdir/cu/x/bin/cat" "$g_cat" || return 1
+		rm -rf "$_g_gdir/cu"
 	fi
 	"$top/tests/vm/roots.sh" run "$guest_suite" env PKG_CONFIG_LIBDIR="/usr/lib/$_g_multiarch/pkgconfig" \
 		make -s -C "$top/userspace" OBJDIR="$_g_gdir/reader" CC="$_g_tri-gcc" AR="$_g_tri-ar" > "$_g_gdir/reader.log" 2>&1 ||
@@ -158,6 +178,8 @@ initramfs_base() {
 	install -m 0755 "$top/tests/guest/run.sh" "$g_rwprobe" "$_g_r/rustwhere/tests/guest/"
 	install -m 0644 "$top/tests/tap.sh" "$_g_r/rustwhere/tests/"
 	install -m 0755 "$top/tests/vm/demo.sh" "$_g_r/rustwhere/tests/vm/"
+	install -D -m 0755 "$g_rwbench" "$_g_r/rustwhere/tests/bench/rwbench"
+	copy_with_libs "$g_cat" "$_g_r" /rustwhere/tests/bench/cat "$g_libroot" || return 1
 	if [ -n "$g_reader" ]; then
 		copy_with_libs "$g_reader" "$_g_r" /rustwhere/userspace/rustwhere "$g_libroot" || return 1
 		# The reader measures text in the C.UTF-8 locale (libc-bin's).

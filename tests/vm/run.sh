@@ -4,9 +4,11 @@
 # Boot Debian kernels in QEMU with an initramfs that holds the module,
 # the reader and the guest tests.
 #
-#   tests/vm/run.sh check [ROW...]   run tests/guest/run.sh in each kernel;
-#                                    print its TAP, a table of the rows and
-#                                    "N passed, N failed"
+#   tests/vm/run.sh check [ROW...]   run tests/guest/run.sh in each kernel,
+#                                    then the benchmark's short round in the
+#                                    same boot (not with CHECK_BENCH=0);
+#                                    print its TAP, a table of the rows, one
+#                                    of the ratios and "N passed, N failed"
 #   tests/vm/run.sh demo [ROW]       show the module at work (default: the
 #                                    kernel of Debian 13, trixie-security)
 #   tests/vm/run.sh bench [ROW...]   measure reads (tests/bench/rwbench.c);
@@ -18,8 +20,7 @@
 #                                    two at a time; every death is listed
 #
 # A ROW is a kernel release, or SUITE/RELEASE (tests/vm/kernels.sh); the
-# default is every row of tests/vm/matrix (check), and the amd64 rows of
-# Debian 12 and 13 (bench), or KVERS.  For each row it fetches image and
+# default is every row of tests/vm/matrix, or KVERS.  For each row it fetches image and
 # headers (tests/vm/kernels.sh), builds the module in the build root of
 # the kernel's own release (tests/vm/roots.sh) with its own compiler and
 # W=1, normal and with fault injection, packs busybox-static, the module,
@@ -65,10 +66,7 @@ mode=${1:-}
 case $mode in
 check|boots) ;;
 demo) : "${KVERS:=$("$here/kernels.sh" list | awk '$1 == "trixie-security" && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}" ;;
-bench)
-	: "${KVERS:=$("$here/kernels.sh" list | awk '$1 ~ /^(bookworm|trixie)/ && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}"
-	[ -x "$rwbench" ] || die "no $rwbench: run make first"
-	;;
+bench) [ -x "$rwbench" ] || die "no $rwbench: run make first" ;;
 *) die "usage: $0 check|demo|bench [ROW...]" ;;
 esac
 export KVERS
@@ -119,12 +117,6 @@ row_prepare() {
 	initramfs_base "$root" "$arch" "$ko" "$fko" "$_rp_content" 2> "$d/initramfs.log" ||
 		{ row_log="initramfs: $(cat "$d/initramfs.log")"; return 1; }
 
-	if [ "$mode" = bench ]; then
-		install -D -m 0755 "$rwbench" "$root/rustwhere/tests/bench/rwbench"
-		# The benchmark's anchor for the reader: the cat users run,
-		# dynamically linked like the reader.
-		copy_with_libs "$(command -v cat)" "$root" /rustwhere/tests/bench/cat
-	fi
 	initrd=$d/${_rp_tag}initramfs.gz
 	initramfs_pack "$root" "$initrd"
 }
@@ -145,9 +137,43 @@ extra_content() {
 	sed -n 's/^\([^:]*\): .*/\1/p' "$top/tests/fixtures/extra/index.append"
 }
 
-# The kernel command line of every boot.
+# The kernel command line of every boot: append MODE CYCLES [QUICK].
 append() {
-	echo "panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$1 rwtest.cycles=$2 rwtest.quick=${QUICK:-0}"
+	echo "panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$1 rwtest.cycles=$2 rwtest.quick=${3:-${QUICK:-0}}"
+}
+
+# check's boots run the benchmark's short round after the guest suite,
+# unless CHECK_BENCH=0.
+check_bench=${CHECK_BENCH:-1}
+
+# bench_row RESULT REL ARCH: the benchmark's figures in the guest's
+# RESULT, as $O/REL/bench.json and one line of the ratio table in
+# $O/REL/bench-row; fails when there are none.
+bench_row() {
+	grep -q '^rwbench-json-end' "$1" || return 1
+	sed -n '/^rwbench-json-begin/,/^rwbench-json-end/p' "$1" | sed '1d;$d' > "$O/$2/bench.json"
+	_br_j=$O/$2/bench.json
+	_br_line="$2 $3"
+	for _br_k in cat_vs_tmpfs cat_vs_proc_version pread_vs_dev_zero reader_table_vs_cat; do
+		_br_v=$(sed -n "s/.*\"$_br_k\": \[\([0-9.]*\), \([0-9.]*\), \([0-9.]*\)\].*/\1 \2 \3/p" "$_br_j" |
+			awk '{ printf "%.2f[%.2f-%.2f]", $1, $2, $3 }')
+		_br_line="$_br_line ${_br_v:--}"
+	done
+	_br_a=$(sed -n 's/.*"alloc_own_bytes_per_cat_cycle": {"rustwhere": \([-0-9.]*\),.*/\1/p' "$_br_j")
+	[ "$_br_a" = "-1.0" ] && _br_a=unmeasured
+	_br_c=$(sed -n 's/.*"coresize": \([0-9]*\),.*/\1/p' "$_br_j")
+	echo "$_br_line ${_br_a:--} ${_br_c:--}" > "$O/$2/bench-row"
+}
+
+# bench_table REL...: the ratio table of those rows that have one.
+bench_table() {
+	{
+		echo "RELEASE ARCH CAT/TMPFS CAT/VERSION PREAD/ZERO READER/CAT OWN_ALLOC_B CORESIZE_B"
+		for _bt_r; do
+			[ -f "$O/$_bt_r/bench-row" ] && cat "$O/$_bt_r/bench-row"
+		done
+	} > "$O/bench-table.txt"
+	vm_table "$O/bench-table.txt"
 }
 
 # row_cycles ARCH: the guest suite's insmod/rmmod cycles.
@@ -164,7 +190,9 @@ row_cycles() {
 # output in the guest is compared with this machine's for CONTENT.
 row_boot() {
 	_rb_dir=$d/${1:+$1-}boot
-	VM_NAME=$3 vm_boot "$_rb_dir" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles")"
+	_rb_quick=0
+	[ -z "$1" ] && [ "$check_bench" != 0 ] && _rb_quick=1
+	VM_NAME=$3 vm_boot "$_rb_dir" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles" "$_rb_quick")"
 	read -r verdict rc secs < "$_rb_dir/status"
 	res=$_rb_dir/result.txt
 	[ -f "$_rb_dir/retried" ] && note "# [$3] the first boot died before its first test: $(cat "$_rb_dir/retried")"
@@ -201,6 +229,14 @@ row_boot() {
 		else
 			row_not_ok "the reader's output in the guest ($arch) differs from this machine's"
 			diff "$_rb_dir/reader-host.txt" "$_rb_dir/reader-guest.txt" | head -n 20 | sed 's/^/# /' >> "$rep"
+		fi
+	fi
+	if [ "$_rb_quick" = 1 ] && [ "$verdict" = "done" ]; then
+		if bench_row "$res" "$rel" "$arch"; then
+			row_ok "the benchmark's short round ran after the suite, in the same boot"
+		else
+			row_not_ok "the benchmark's short round gave no result"
+			sed -n '/^rwbench/,$p' "$res" | tail -n 10 | sed 's/^/# /' >> "$rep"
 		fi
 	fi
 	note "# [$3] guest suite with $cycles insmod/rmmod cycles; the boot took $secs s"
@@ -309,7 +345,7 @@ bench)
 		fi
 		echo "kernel $release, $(date -u +%Y-%m-%d), ${QUICK:+quick, }$(vm_accel "$arch" "$vmlinuz")"
 		sed -e '/^rwbench-json-begin/,$d' -e "/^$VM_START/d" "$res"
-		sed -n '/^rwbench-json-begin/,/^rwbench-json-end/p' "$res" | sed '1d;$d' > "$d/bench.json"
+		bench_row "$res" "$release" "$arch"
 		echo "ok - [$release] the benchmark ran"
 		total_pass=$((total_pass + 1))
 	done
@@ -329,6 +365,10 @@ bench)
 		} > "$O/bench/results.json"
 		say "figures written to $O/bench/results.json"
 	fi
+	echo "# ratios per kernel: median of the rounds [lowest-highest round]; own alloc: bytes per cat cycle from procfs, seq_file or the module"
+	# shellcheck disable=SC2046 # the releases, as words
+	bench_table $(echo "$rows" | awk '$4 != "-" { print $4 }') | sed 's/^/# /'
+
 	echo "$total_pass passed, $total_fail failed"
 	[ "$total_fail" -eq 0 ]
 	exit
@@ -423,6 +463,11 @@ while read -r s rel a f _ p fl _; do
 done < "$table"
 echo "# tested kernels ($(($(date +%s) - t_all)) s in all, $lanes at a time):"
 vm_table "$table" | sed 's/^/# /'
+if [ "$check_bench" != 0 ]; then
+	echo "# benchmark, short round in each row's boot (5 rounds; ratios: median [lowest-highest round]; own alloc: bytes per cat cycle from procfs, seq_file or the module):"
+	# shellcheck disable=SC2046 # the releases, as words
+	bench_table $(echo "$rows" | awk '$4 != "-" { print $4 }') | sed 's/^/# /'
+fi
 tail -n +$((retried_before + 1)) "$O/boots-retried" 2> /dev/null | vm_retried
 if [ "$skipped" -gt 0 ]; then
 	echo "$total_pass passed, $total_fail failed, $skipped skipped"
