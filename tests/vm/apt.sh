@@ -92,8 +92,23 @@ _apt_refresh() {
 		echo "$_apt_archs" | tr ',' '\n' | while read -r a; do printf ' "%s";' "$a"; done
 		echo ' };'
 	} > "$_apt_d/apt.conf"
-	APT_CONFIG=$_apt_d/apt.conf apt-get update -q > "$_apt_d/update.log" 2>&1 ||
-		{ echo "apt.sh: apt-get update of $1 failed:" >&2; tail -n 5 "$_apt_d/update.log" >&2; return 1; }
+	# A mirror can serve an index that does not match its Release file
+	# ("File has unexpected size ... Mirror sync in progress?"): try three
+	# times, then say which suite and architectures it was.  A mirror
+	# fault is never a test verdict: the caller fails, naming it.
+	_apt_bad='^(E: |W: Failed to fetch|W: Some index files failed)'
+	_apt_try=1
+	until APT_CONFIG=$_apt_d/apt.conf apt-get update -q > "$_apt_d/update.log" 2>&1 &&
+		! grep -Eq "$_apt_bad" "$_apt_d/update.log"; do
+		if [ "$_apt_try" -ge 3 ]; then
+			echo "apt.sh: apt-get update of $1 ($_apt_archs) from $_apt_uri failed $_apt_try times (a mirror fault, not a test verdict):" >&2
+			grep -E "$_apt_bad" "$_apt_d/update.log" | tail -n 5 >&2
+			return 1
+		fi
+		echo "apt.sh: apt-get update of $1 ($_apt_archs) failed, try $_apt_try of 3: $(grep -E "$_apt_bad" "$_apt_d/update.log" | head -n 1)" >&2
+		_apt_try=$((_apt_try + 1))
+		sleep 10
+	done
 	touch "$_apt_d/stamp"
 }
 
