@@ -16,8 +16,8 @@
 # - the bash completion's rule for a domain's name is the one of
 #   module/rustwhere_name.h (it cannot read that file when it runs);
 # - checkpatch.pl --strict over module/ and the Kbuild files, from
-#   Debian's linux-source-6.12 package (downloaded and unpacked into the
-#   cache, not installed);
+#   Debian's linux-source-6.12 package (tests/debug/kernel.sh --unpack:
+#   the debug kernel's source, in the cache, not installed);
 # - for each amd64 kernel of the test matrix, a build with W=1 and sparse
 #   (C=2) in the build root of its release: make exits 0 when sparse
 #   warns, so the output is what counts.  The build tests/vm/run.sh check
@@ -26,7 +26,6 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}
 O=${O:-$top/build}
 
 . "$here/tap.sh"
@@ -39,20 +38,11 @@ result() {
 	fi
 }
 
+# checkpatch: the path of checkpatch.pl, from the linux-source-6.12 the
+# debug kernel is built from (one download, one tree).
 checkpatch() {
-	dir=$cache/checkpatch
-	if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
-		rm -rf "$dir"
-		mkdir -p "$dir/deb"
-		(cd "$dir/deb" && apt-get download -q -o APT::Sandbox::User=root linux-source-6.12 >&2)
-		dpkg-deb --fsys-tarfile "$dir"/deb/*.deb |
-			tar -x -C "$dir/deb" --wildcards './usr/src/linux-source-*.tar.xz'
-		tar -xJf "$dir"/deb/usr/src/linux-source-*.tar.xz -C "$dir" --strip-components=1 \
-			--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-			'*/scripts/const_structs.checkpatch'
-		rm -rf "$dir/deb"
-	fi
-	echo "$dir/scripts/checkpatch.pl"
+	src=$("$here/debug/kernel.sh" --unpack) || return 1
+	echo "$src/scripts/checkpatch.pl"
 }
 
 # shell_scripts: the shell scripts git tracks, one a line (see above).
@@ -115,15 +105,19 @@ else
 		"rustwhere_name.h: first '$hf', then '$hc'" "completion: first '$cf', then '$cc'"
 fi
 
-cp=$(checkpatch)
 rc=0
-# The KUnit suite is kernel code too.  tests/debug/bugs/rwbugs.c is not
-# checked: it is a test-only module whose every function is a deliberate
-# bug (a strcpy() over a buffer's end for FORTIFY_SOURCE among them).
-(cd "$top" && "$cp" --strict --no-tree --terse --show-types -f \
-	module/*.c module/*.h module/Kbuild Kbuild tests/debug/kunit/*.c) > "$log" 2>&1 || rc=$?
-grep -v -e ': 0 errors, 0 warnings, 0 checks' "$log" > "$log.bad" || true
-[ -s "$log.bad" ] && rc=1
+if ! cp=$(checkpatch 2> "$log.bad"); then
+	rc=1
+else
+	# The KUnit suite is kernel code too.  tests/debug/bugs/rwbugs.c is
+	# not checked: it is a test-only module whose every function is a
+	# deliberate bug (a strcpy() over a buffer's end for FORTIFY_SOURCE
+	# among them).
+	(cd "$top" && "$cp" --strict --no-tree --terse --show-types -f \
+		module/*.c module/*.h module/Kbuild Kbuild tests/debug/kunit/*.c) > "$log" 2>&1 || rc=$?
+	grep -v -e ': 0 errors, 0 warnings, 0 checks' "$log" > "$log.bad" || true
+	[ -s "$log.bad" ] && rc=1
+fi
 result $rc "checkpatch.pl --strict: module/, Kbuild, the KUnit suite" "$log.bad"
 
 # Sparse over the module for each amd64 row of the matrix, in the build

@@ -7,9 +7,14 @@
 #
 #   tests/debug/kernel.sh            build if needed, print the build dir
 #   tests/debug/kernel.sh --source   also print the source dir (2nd line)
+#   tests/debug/kernel.sh --unpack   only fetch and unpack the source, and
+#                                    print its dir (tests/lint.sh's
+#                                    checkpatch.pl comes from there)
 #
-# The source is Debian's linux-source-6.12 package, fetched with
-# apt-get download and unpacked with dpkg-deb -x (nothing is installed).
+# The source is Debian's linux-source-6.12 package of bookworm-security,
+# fetched with apt-get download through the harness's private apt
+# configuration (tests/vm/apt.sh) and unpacked with dpkg-deb -x (nothing
+# is installed).
 # The kernel is "make tinyconfig" + tests/debug/debug.config (merged with
 # scripts/kconfig/merge_config.sh) + "make olddefconfig", built with O=
 # outside the source.  Everything lives under
@@ -21,7 +26,10 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}/debug-kernel
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/vm/apt.sh"
+suite=bookworm-security
+cache=$cache/debug-kernel
 frag=$here/debug.config
 pkg=linux-source-6.12
 jobs=${JOBS:-2}
@@ -36,17 +44,13 @@ version() {
 		echo "$DEBUG_KERNEL_VERSION"
 		return
 	fi
-	v=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
-	if { [ -z "$v" ] || [ "$v" = "(none)" ]; } && [ "$(id -u)" -eq 0 ]; then
-		apt-get update -q > /dev/null 2>&1 || true
-		v=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
-	fi
+	v=$(apt_suite "$suite" apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
 	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
 		# No package lists: a tree built before is as good.
 		v=$(for c in "$cache"/src-*/.complete; do [ -e "$c" ] && echo "$c"; done |
 			sed 's|.*/src-\(.*\)/.complete|\1|' | sort -V | tail -n 1)
 	fi
-	[ -n "$v" ] || die "apt knows no $pkg (is bookworm-security in the apt sources? run apt-get update)"
+	[ -n "$v" ] || die "$suite serves no $pkg, and no source was unpacked before"
 	echo "$v"
 }
 
@@ -57,7 +61,7 @@ source_tree() {
 		say "fetching $pkg $1"
 		rm -rf "$dir"
 		mkdir -p "$dir/deb"
-		(cd "$dir/deb" && apt-get download -q -o APT::Sandbox::User=root "$pkg=$1" >&2) ||
+		(cd "$dir/deb" && apt_suite "$suite" apt-get download -q "$pkg=$1" >&2) ||
 			die "apt-get download $pkg=$1 failed"
 		dpkg-deb -x "$dir"/deb/*.deb "$dir/deb/x"
 		tarball=$(ls "$dir"/deb/x/usr/src/linux-source-*.tar.xz) || die "no tarball in $pkg"
@@ -95,6 +99,11 @@ out=$cache/build-$ver-$hash
 # One build at a time per cache.
 exec 9> "$cache/.lock"
 flock 9
+
+if [ "${1:-}" = --unpack ]; then
+	source_tree "$ver"
+	exit
+fi
 
 if [ ! -f "$out/.complete" ]; then
 	src=$(source_tree "$ver")
