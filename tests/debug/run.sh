@@ -253,20 +253,13 @@ klog() {
 }
 # boot_ok BOOT: it ran to the end within its time.
 boot_ok() {
-	if [ ! -f "$out/boots/$1/status" ]; then
-		not_ok "$1 boot: never ran"
-		return 1
-	fi
-	read -r verdict rc secs < "$out/boots/$1/status"
-	case $verdict in
-	done)
-		ok "$1 boot: ran to the end in $secs s"
+	vm_judge "$out/boots/$1" noplan
+	if [ -z "$vm_problem" ]; then
+		ok "$1 boot: ran to the end in $vm_secs s"
 		return 0
-		;;
-	timeout) not_ok "$1 boot: did not finish in time ($secs s)" ;;
-	died) not_ok "$1 boot: the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$out/boots/$1"))" ;;
-	*) not_ok "$1 boot: the guest gave no complete result (qemu exit $rc, $secs s)" ;;
-	esac
+	fi
+	not_ok "$1 boot: $vm_problem"
+	[ "$vm_verdict" = none ] && return 1
 	echo "# last lines of its console:"
 	tail -n 40 "$out/boots/$1/console.log" | show
 	return 1

@@ -345,8 +345,7 @@ row() {
 
 	for m in sb-nomok sb-mok sb-dkms; do
 		b=$d/boot-$m
-		[ -f "$b/status" ] || { not_ok "$tag $m: no boot (see $b/qemu.log)" "$(tail -n 5 "$b/qemu.log" 2> /dev/null)"; continue; }
-		read -r verdict rc secs < "$b/status"
+		vm_judge "$b"
 		[ -f "$b/retried" ] && echo "# $tag $m: the first boot died before its first test: $(cat "$b/retried")"
 		res=$b/result.txt
 		# The guest's TAP, renumbered into ours.
@@ -357,21 +356,12 @@ row() {
 			"#"*) echo "$l" ;;
 			esac
 		done < "$res"
-		tp=$(grep -c '^ok ' "$res")
-		tf=$(grep -c '^not ok ' "$res")
-		plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$res")
-		case $verdict in
-		died) not_ok "$tag $m: the guest died before its first test, twice" "$(vm_first_report "$b")" ;;
-		timeout) not_ok "$tag $m: the guest did not finish within $timeout s" ;;
-		cut) not_ok "$tag $m: the guest stopped before its end (qemu exit $rc)" "$(vm_first_report "$b")" ;;
-		done)
-			if [ -n "$plan" ] && [ "$plan" -eq $((tp + tf)) ] && [ "$tp" -gt 0 ]; then
-				ok "$tag $m: the boot through shim, GRUB and the signed kernel ran the guest to its end ($secs s)"
-			else
-				not_ok "$tag $m: the guest's TAP plan (${plan:-none}) does not match $((tp + tf)) results"
-			fi
-			;;
-		esac
+		if [ -z "$vm_problem" ]; then
+			ok "$tag $m: the boot through shim, GRUB and the signed kernel ran the guest to its end ($vm_secs s)"
+		else
+			not_ok "$tag $m: $vm_problem"
+		fi
+		verdict=$vm_verdict secs=$vm_secs
 		# What the firmware, shim and GRUB took: the boot's time but the
 		# kernel's uptime at the guest's end.
 		up=$(sed -n 's/^# uptime at the end: \([0-9]*\).*/\1/p' "$res")

@@ -231,6 +231,34 @@ vm_boot() {
 	echo "$_vm_verdict $vm_rc $vm_secs" > "$1/status"
 }
 
+# vm_judge DIR [noplan]: the end of DIR's boot, for every harness: its
+# verdict (vm_verdict, vm_rc, vm_secs), the guest's TAP counts on the
+# result channel (vm_tp, vm_tf, vm_plan), and vm_problem, empty when the
+# guest ran to its end and (unless noplan) its TAP plan matches its
+# results, else what went wrong, in one line.
+# shellcheck disable=SC2034 # vm_*: the callers read them
+vm_judge() {
+	vm_verdict=none vm_rc=- vm_secs=0 vm_tp=0 vm_tf=0 vm_plan=
+	if [ ! -f "$1/status" ]; then
+		vm_problem="the guest never booted: $(tail -n 1 "$1/qemu.log" 2> /dev/null)"
+		return
+	fi
+	read -r vm_verdict vm_rc vm_secs < "$1/status"
+	vm_tp=$(grep -c '^ok ' "$1/result.txt" || true)
+	vm_tf=$(grep -c '^not ok ' "$1/result.txt" || true)
+	vm_plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$1/result.txt")
+	vm_problem=
+	case $vm_verdict in
+	died) vm_problem="the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$1"))" ;;
+	timeout) vm_problem="the guest did not finish in time ($vm_secs s)" ;;
+	cut) vm_problem="the guest stopped before its end (qemu exit $vm_rc, $vm_secs s): $(vm_first_report "$1")" ;;
+	done)
+		[ "${2:-}" = noplan ] || { [ -n "$vm_plan" ] && [ "$vm_plan" -eq $((vm_tp + vm_tf)) ] && [ "$vm_tp" -gt 0 ]; } ||
+			vm_problem="the guest's TAP plan (${vm_plan:-none}) does not match $((vm_tp + vm_tf)) results"
+		;;
+	esac
+}
+
 # vm_retried: the line "boots retried: N (NAME: REPORT; ...)" of the
 # retry records read from standard input.
 vm_retried() {

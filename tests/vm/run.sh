@@ -193,25 +193,13 @@ row_boot() {
 	_rb_quick=0
 	[ -z "$1" ] && [ "$check_bench" != 0 ] && _rb_quick=1
 	VM_NAME=$3 vm_boot "$_rb_dir" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles" "$_rb_quick")"
-	read -r verdict rc secs < "$_rb_dir/status"
 	res=$_rb_dir/result.txt
 	[ -f "$_rb_dir/retried" ] && note "# [$3] the first boot died before its first test: $(cat "$_rb_dir/retried")"
 	sed -n '/^\(ok\|not ok\|#\|1\.\.\|Bail\)/p' "$res" | sed "s/^/[$3] /" >> "$rep"
-	tp=$(grep -c '^ok ' "$res" || true)
-	tf=$(grep -c '^not ok ' "$res" || true)
-	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$res")
-	pass=$((pass + tp))
-	fail=$((fail + tf))
-	problem=
-	case $verdict in
-	died) problem="the guest died before its first test, twice (an infrastructure death: $(vm_first_report "$_rb_dir"))" ;;
-	timeout) problem="the guest did not finish within $timeout s" ;;
-	cut) problem="the guest stopped before its end (qemu exit $rc): $(vm_first_report "$_rb_dir")" ;;
-	done)
-		[ -n "$plan" ] && [ "$plan" -eq $((tp + tf)) ] && [ "$tp" -gt 0 ] ||
-			problem="the guest's TAP plan (${plan:-none}) does not match $((tp + tf)) results"
-		;;
-	esac
+	vm_judge "$_rb_dir"
+	verdict=$vm_verdict secs=$vm_secs problem=$vm_problem
+	pass=$((pass + vm_tp))
+	fail=$((fail + vm_tf))
 	if [ -n "$problem" ]; then
 		row_not_ok "$problem"
 		note "# last lines of the console ($_rb_dir/console.log):"
