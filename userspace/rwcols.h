@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rustwhere: output columns, and tables printed with libsmartcols: the
- * table for people, JSON, pairs and raw.
+ * rustwhere: output columns, and the tables printed with libsmartcols:
+ * JSON, pairs, raw and the list of columns (the table for people is
+ * rwformat.c's).
  */
 #ifndef RW_COLS_H
 #define RW_COLS_H
@@ -83,32 +84,5 @@ int rw_scols_print(const struct rw_table *t, enum rw_scols_mode mode,
  */
 int rw_scols_list_columns(enum rw_scols_mode mode, bool human, FILE *out,
 			  struct rw_error *err);
-
-/*
- * The columns libsmartcols gives the character at @s (at most @len bytes)
- * in the table for people, in the current locale; stores its length in
- * bytes in *@n.  In a UTF-8 locale that is wcwidth(), or -1 for a
- * character the C library cannot print (unassigned, U+2028...), which the
- * table must show as U+FFFD: libsmartcols 2.38 garbles the bytes of those
- * on the second and later lines of a cell.  In any other locale it prints
- * \xHH for each byte that is not printable ASCII, and for a "\" before
- * an "x".
- */
-int rw_scols_char_width(const char *s, size_t len, size_t *n);
-
-/* The columns of the first @len bytes at @s, with U+FFFD for each -1 above. */
-size_t rw_scols_width(const char *s, size_t len);
-
-/*
- * Print the table for people with libsmartcols into a new string *@str
- * (free() it), @width columns wide, the headings bold when @color is set.
- * @text holds (t->nrows + 1) * t->ncols cells, row by row, the first row
- * the headings; a cell's lines are separated by '\n' (see rw_format_table()
- * in rwformat.c, which wraps them).  Headings of several lines, and those
- * of a table without rows, are printed as its first row.  Lines may end in
- * spaces.  Returns 0 or a negative RW_E* code.
- */
-int rw_scols_table(const struct rw_table *t, const char *const *text,
-		   size_t width, bool color, char **str, struct rw_error *err);
 
 #endif /* RW_COLS_H */

@@ -4,11 +4,12 @@
  *
  * The reading view and the search results are prose, wrapped here and
  * measured with wcwidth() in the locale main() sets (rwutf8.c), so they
- * are the same bytes in every locale the user may have.  The table is
- * drawn by libsmartcols (rwcols.c); its cells are wrapped here, at
- * spaces, and measured as libsmartcols measures them: with the same
- * wcwidth(), and its \xHH escapes where no UTF-8 locale could be set.
+ * are the same bytes in every locale the user may have.  So is the
+ * table, laid out and printed here too, its cells wrapped at spaces and
+ * measured with the same wcwidth(), as \xHH where no UTF-8 locale could
+ * be set.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,47 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 	return end;
 }
 
+/*
+ * The table's measure of the character at @s (at most @len bytes), its
+ * length in *@n.  In a UTF-8 locale it is wcwidth(), 0 for a control
+ * character and -1 for one the C library cannot print (unassigned,
+ * U+2028...), shown as U+FFFD.  Where no UTF-8 locale could be set, each
+ * byte outside printable ASCII is shown as \xHH, and so is a "\" before
+ * an "x", as util-linux's tools do: 4 columns.
+ */
+static int table_char_width(const char *s, size_t len, size_t *n)
+{
+	unsigned char c = (unsigned char)*s;
+
+	*n = 1;
+	if (MB_CUR_MAX == 1) {
+		if (c == '\\' && len > 1 && s[1] == 'x')
+			return 4;
+		return isprint(c) ? 1 : 4;
+	}
+	if (iscntrl(c))
+		return 0;
+	return rw_char_width(s, len, n);
+}
+
+static size_t table_width(const char *s, size_t len)
+{
+	size_t w = 0, i = 0, n;
+
+	while (i < len) {
+		int cw = table_char_width(s + i, len - i, &n);
+
+		w += cw < 0 ? 1 : (size_t)cw;		/* U+FFFD */
+		i += n;
+	}
+	return w;
+}
+
 /* The columns of the character at @s, and its length in *@n. */
 static size_t char_width(const char *s, size_t len, unsigned int flags,
 			 size_t *n)
 {
-	int w = flags & RW_WRAP_TABLE ? rw_scols_char_width(s, len, n) :
+	int w = flags & RW_WRAP_TABLE ? table_char_width(s, len, n) :
 					 rw_char_width(s, len, n);
 
 	return w < 0 ? 1 : (size_t)w;	/* U+FFFD in the table, 1 in prose */
@@ -226,14 +263,15 @@ int rw_format_matches(struct rw_buf *out, const struct rw_results *res,
 }
 
 /*
- * The table.  The layout is decided here, and libsmartcols draws it.
- * Columns are as wide as their widest cell; when the table is wider than
- * the line, the widest flexible column loses a column at a time down to a
- * floor of 8 (or its heading), then the widest of all down to 2.  Each
- * cell is then wrapped at spaces (after a comma first for PROJECTS) to the
- * width of its column, its lines joined with '\n', which libsmartcols
- * prints one under the other; its own wrapping would cut words anywhere.
- * One space separates the columns, and lines carry no trailing spaces.
+ * The table, laid out and printed here: libsmartcols, which prints -J,
+ * -P and -r, cannot wrap a cell at spaces in every version (2.40 cuts
+ * words anywhere at narrow widths).  Columns are as wide as their widest
+ * cell; when the table is wider than the line, the widest flexible column
+ * loses a column at a time down to a floor of 8 (or its heading), then the
+ * widest of all down to 2.  Each cell is then wrapped at spaces (after a
+ * comma first for PROJECTS) to the width of its column, its lines printed
+ * one under the other.  One space separates the columns, and lines carry
+ * no trailing spaces.
  */
 #define FLEX_FLOOR	8
 #define HARD_FLOOR	2
@@ -255,7 +293,7 @@ static void measure(const struct rw_table *t, struct layout *lay)
 		for (r = 0; r < t->nrows; r++) {
 			const char *s = rw_cell_text(&t->rows[r], t->cols[c],
 						     tmp, sizeof(tmp));
-			size_t cw = rw_scols_width(s, strlen(s));
+			size_t cw = table_width(s, strlen(s));
 
 			if (cw > w)
 				w = cw;
@@ -301,17 +339,32 @@ static void fit(const struct rw_table *t, struct layout *lay, size_t width)
 		total--;
 }
 
-/* Add s[start, end) to @b, U+FFFD for what the table cannot print. */
+/* The columns of a cell's line as add_printable() made it. */
+static size_t shown_width(const char *s, size_t len)
+{
+	return MB_CUR_MAX == 1 ? len : table_width(s, len);	/* \xHH: ASCII */
+}
+
+/* Add s[start, end) to @b as the table shows it (table_char_width()). */
 static void add_printable(struct rw_buf *b, const char *s, size_t start,
 			  size_t end)
 {
+	static const char hex[] = "0123456789abcdef";
 	size_t n;
 
 	while (start < end) {
-		if (rw_scols_char_width(s + start, end - start, &n) < 0)
+		int w = table_char_width(s + start, end - start, &n);
+		unsigned char c = (unsigned char)s[start];
+
+		if (w < 0) {
 			rw_buf_puts(b, "\xef\xbf\xbd");
-		else
+		} else if (w == 4 && MB_CUR_MAX == 1) {
+			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			rw_buf_add(b, esc, sizeof(esc));
+		} else {
 			rw_buf_add(b, s + start, n);
+		}
 		start += n;
 	}
 }
@@ -332,28 +385,71 @@ static void add_wrapped(struct rw_buf *b, const char *s, size_t width,
 	rw_buf_putc(b, '\0');
 }
 
-/* Add the lines of @s to @out without the spaces that end them. */
-static void add_trimmed(struct rw_buf *out, const char *s)
+/*
+ * Add the row of wrapped @cells to @out, line by line: each cell's line
+ * padded to its column's @width (right-aligned where the column is, if
+ * the cell is one line), one space between columns, no trailing space.
+ * @bold: 1, each cell bold (the headings); 2, each line (headings of
+ * several lines, or of a table without rows).
+ */
+static void add_row(struct rw_buf *out, const struct rw_table *t,
+		    const char **cells, const size_t *width, int bold)
 {
-	while (*s) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+	const char *pos[RW_NCOLS];
+	size_t c, nc = t->ncols;
+	bool more;
 
-		rw_buf_add(out, s, trim_end(s, 0, len));
+	memcpy(pos, cells, nc * sizeof(*pos));
+	do {
+		size_t line, pad = 0;
+
+		if (bold == 2)
+			rw_buf_puts(out, BOLD);
+		line = out->len;
+		more = false;
+		for (c = 0; c < nc; c++) {
+			const char *nl = strchr(pos[c], '\n');
+			size_t len = nl ? (size_t)(nl - pos[c]) : strlen(pos[c]);
+			size_t w = shown_width(pos[c], len);
+			size_t fill = width[c] > w ? width[c] - w : 0;
+			bool right = rw_columns[t->cols[c]].right &&
+				     !strchr(cells[c], '\n');
+
+			rw_buf_repeat(out, " ", pad);
+			pad = 1;
+			if (bold == 1)
+				rw_buf_puts(out, BOLD);
+			if (right)
+				rw_buf_repeat(out, " ", fill);
+			rw_buf_add(out, pos[c], len);
+			if (bold == 1) {
+				if (!right && c + 1 < nc)
+					rw_buf_repeat(out, " ", fill);
+				rw_buf_puts(out, RESET);
+			} else if (!right) {
+				pad += fill;
+			}
+			pos[c] += nl ? len + 1 : len;
+			more |= nl != NULL;
+		}
+		if (!out->failed)
+			out->len = line + trim_end(out->data + line, 0,
+						   out->len - line);
+		if (bold == 2)
+			rw_buf_puts(out, RESET);
 		rw_buf_putc(out, '\n');
-		s += nl ? len + 1 : len;
-	}
+	} while (more);
 }
 
 int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 		    const struct rw_style *st)
 {
-	size_t nc = t->ncols, n, i, c, *off = NULL;
+	size_t nc = t->ncols, n, i, c, *off = NULL, width[RW_NCOLS] = { 0 };
 	const char **text = NULL;
 	struct rw_buf cells;
 	struct layout lay;
-	char tmp[32], *str = NULL;
-	int rc = -1;
+	char tmp[32];
+	int rc = -1, heads;
 
 	if (nc == 0 || nc > RW_NCOLS)
 		return -1;
@@ -379,14 +475,27 @@ int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 	}
 	if (cells.failed)
 		goto out;
-	for (i = 0; i < n; i++)
-		text[i] = cells.data + off[i];
-	if (rw_scols_table(t, text, st->width, st->color, &str, NULL) == 0) {
-		add_trimmed(out, str);
-		rc = out->failed ? -1 : 0;
+	/* Each column as wide as the widest line of its cells. */
+	for (i = 0; i < n; i++) {
+		const char *p = text[i] = cells.data + off[i];
+
+		while (*p && (i >= nc || !t->noheadings)) {
+			size_t len = strcspn(p, "\n"), w = shown_width(p, len);
+
+			if (w > width[i % nc])
+				width[i % nc] = w;
+			p += len + (p[len] == '\n');
+		}
 	}
+	/* Headings of several lines are bold a line at a time. */
+	for (c = 0, heads = 1; c < nc; c++)
+		if (strchr(text[c], '\n') || !t->nrows)
+			heads = 2;
+	for (i = t->noheadings ? 1 : 0; i <= t->nrows; i++)
+		add_row(out, t, text + i * nc, width,
+			i == 0 && st->color ? heads : 0);
+	rc = out->failed ? -1 : 0;
 out:
-	free(str);
 	free(text);
 	free(off);
 	rw_buf_free(&cells);

@@ -5,8 +5,8 @@
  * Everything is wrapped by display columns, not bytes, and no line is
  * wider than the width asked for.  Lines break at spaces only; a word wider
  * than the line is cut between characters, never inside one.  Text is
- * measured with wcwidth() (rwutf8.c); the table is drawn by libsmartcols,
- * and its cells are measured as it measures them (rwcols.c).
+ * measured with wcwidth() (rwutf8.c); the table is laid out, wrapped and
+ * printed here too (rwformat.c).
  */
 #ifndef RW_FORMAT_H
 #define RW_FORMAT_H
@@ -29,7 +29,7 @@ struct rw_style {
 
 /* rw_wrap_next() flags */
 #define RW_WRAP_LIST	0x1	/* prefer breaking after a comma */
-#define RW_WRAP_TABLE	0x2	/* measure as libsmartcols: rw_scols_char_width() */
+#define RW_WRAP_TABLE	0x2	/* measure as the table shows: \xHH, U+FFFD */
 
 /*
  * The next line of @s (@len bytes) from @pos, at most @width columns:
@@ -47,7 +47,7 @@ int rw_format_about(struct rw_buf *out, const struct rw_about *about,
 int rw_format_matches(struct rw_buf *out, const struct rw_results *res,
 		      const struct rw_domain *const *doms,
 		      const struct rw_style *st);
-/* The table for people, laid out here and drawn by libsmartcols. */
+/* The table for people: laid out, wrapped and printed here. */
 int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 		    const struct rw_style *st);
 
