@@ -76,17 +76,17 @@ check: deps-check
 check-debug:
 	@tests/deps.sh build vm debug
 	$(MAKE) userspace probe
-	tests/debug/run.sh
+	tests/vm/run.sh debug
 
 check-secureboot:
 	@tests/deps.sh build vm secureboot
 	$(MAKE) userspace probe
-	tests/secureboot/run.sh
+	tests/vm/run.sh secureboot
 
 soak:
 	@tests/deps.sh build vm debug
 	$(MAKE) userspace probe
-	tests/debug/run.sh soak
+	tests/vm/run.sh soak
 
 lint:
 	@tests/deps.sh build vm lint

@@ -16,7 +16,7 @@ O=${O:-$(cd "$here/.." && pwd)/build}
 mkdir -p "$O"
 # Every boot that died before its first test, of every suite, is written
 # here (tests/vm/boot.sh) and said at the end.
-rm -f "$O/boots-retried" "$O"/pkg/vm-*/boots-retried
+rm -f "$O/boots-retried" "$O/pkg/vm/boots-retried"
 
 pass=0
 fail=0
@@ -62,15 +62,15 @@ suite vm "$here/vm/run.sh" check
 # After the matrix, whose builds of the amd64 rows are its sparse builds.
 suite lint "$here/lint.sh"
 suite pkg "$here/pkg/run.sh"
-suite secureboot "$here/secureboot/run.sh"
-suite debug "$here/debug/run.sh"
+suite secureboot "$here/vm/run.sh" secureboot
+suite debug "$here/vm/run.sh" debug
 
 echo "=== all"
 # The kernels the module was proven on, and the boots that died before
 # their first test (tests/vm/boot.sh).
-if [ -f "$O/vm-table.txt" ]; then
+if [ -f "$O/check/run/table" ]; then
 	echo "Tested kernels:"
-	sed -n '/^# SUITE /,/^boots retried/p' "$O/check-vm.log" | sed -n 's/^# /  /p'
+	sed -n '/^# ROW /,/^boots retried/p' "$O/check-vm.log" | sed -n 's/^# /  /p'
 fi
 echo "Suites:"
 {
@@ -79,7 +79,7 @@ echo "Suites:"
 	echo "all $pass $fail $skip $(($(date +%s) - start_all))"
 } | awk '{ printf "  %-10s %7s %7s %8s %8s\n", $1, $2, $3, $4, $5 }'
 . "$here/vm/boot.sh"
-cat "$O/boots-retried" "$O"/pkg/vm-*/boots-retried 2> /dev/null | vm_retried
+cat "$O/boots-retried" "$O/pkg/vm/boots-retried" 2> /dev/null | vm_retried
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

@@ -21,12 +21,12 @@ for group in "$@"; do
 	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
 	lint) pkgs="$pkgs sparse dwarves xz-utils perl shellcheck git" ;;
 	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db" ;;
-	# tests/debug/run.sh: the debug kernel's build, its QEMU guest, trinity.
+	# tests/debug/mode.sh: the debug kernel's build, its QEMU guest, trinity.
 	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
 	# tests/pkg/run.sh: DKMS, the throwaway roots (mmdebstrap, zstd), make
 	# sign's test key (openssl); make deb and lintian run in a build root.
 	pkg) pkgs="$pkgs dkms dpkg-dev mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;
-	# tests/secureboot/run.sh: the ESP (mkfs.vfat, mtools, no loop
+	# tests/secureboot/mode.sh: the ESP (mkfs.vfat, mtools, no loop
 	# mount), the test key; shim, GRUB, OVMF, mokutil and
 	# virt-fw-vars come from the archive into build roots.
 	secureboot) pkgs="$pkgs qemu-system-x86 mmdebstrap dosfstools mtools openssl kmod cpio gzip dpkg-dev" ;;

@@ -135,7 +135,7 @@ for row in $rows; do
 		skip "${row#*/}: sparse (C=2)" "$why (W=1: tests/vm/run.sh)"
 		continue
 	fi
-	prev=$O/$(sed -n 's/^release=//p' "$kd/row")/normal
+	prev=$O/check/$(sed -n 's/^release=//p' "$kd/row")/normal
 	if [ -f "$prev/stamp" ] && [ "$(cat "$prev/stamp")" = "$(build_stamp C=2)" ]; then
 		if [ -f "$prev/passed" ]; then
 			ok "$desc (the build of tests/vm/run.sh check)"

@@ -8,6 +8,7 @@
 #                            on failure (its last TAP_TAIL lines, default 40),
 #                            and on success too when TAP_SHOW_PASS=1; with
 #                            TAP_LOG_DIR set it is kept there as check-N.log
+#   verdict STATUS DESC      a pass when STATUS (a $?) is 0, else a failure
 #   skip DESC REASON         a test that could not run here ("# SKIP")
 #   bail MSG                 "Bail out!" and exit 1
 #   tap_replay FILE [PREFIX] the TAP (or KTAP) lines of tests run elsewhere
@@ -57,6 +58,10 @@ check() {
 	fi
 	[ -n "${TAP_LOG_DIR:-}" ] || rm -f "$_tap_log"
 	return 0
+}
+
+verdict() {
+	if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi
 }
 
 skip() {

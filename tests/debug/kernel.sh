@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (once) the debug kernel tests/debug/run.sh boots, and print the
+# Build (once) the debug kernel tests/debug/mode.sh boots, and print the
 # directory of its build tree: bzImage at arch/x86/boot/bzImage, and a
 # tree to build external modules against (make -C DIR M=...).
 #

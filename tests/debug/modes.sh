@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The debug kernel's modes of the guest's /init (tests/vm/init sources
-# this file from /debug/modes.sh, which only tests/debug/run.sh packs):
+# this file from /debug/modes.sh, which only tests/debug/mode.sh packs):
 #
 #   rwtest.mode=debug-check  the guest suite (normal and fault build,
 #                            rwtest.cycles= of its own insmod/rmmod cycles),
@@ -14,9 +14,9 @@
 #   rwtest.mode=kunit        the KUnit suite alone
 #   rwtest.mode=bug          insmod rwbugs.ko bug=<rwtest.bug=>
 #
-# Results go to the result channel ($out) in sections "### NAME" ...
-# "### NAME-end rc=N"; kernel messages and kmemleak reports go to the
-# console.  The host judges both.
+# Each mode prints TAP, on the result channel where /init sends it;
+# kernel messages and kmemleak's reports go to the console, which the host
+# reads too (tests/debug/mode.sh).
 # shellcheck shell=sh
 
 # What /init sets before it sources this file.
@@ -28,65 +28,75 @@ proc=/proc/rustwhere
 ref=$top/module/content
 kml=/sys/kernel/debug/kmemleak
 ko=$top/module/rustwhere.ko
-say() { echo "$*" > "$out"; }
-# say_end NAME RC: close a section, with the time since boot.
-say_end() { say "### $1-end rc=$2 at $(cut -d' ' -f1 /proc/uptime) s"; }
 console() { echo "$*" > /dev/console; }
+# shellcheck source=tests/tap.sh
+. "$top/tests/tap.sh"
+# show: standard input as TAP diagnostics.
+show() { sed 's/^/# /'; }
 
 files="index about $(sed -n 's/^\([^:]*\): .*/\1/p' "$ref/index")"
 # shellcheck disable=SC2086 # $files: the names, as words
 nfiles=$(set -- $files; echo $#)
 
-# kmemleak_check WHAT: report every leak kmemleak finds now, then forget
-# them.  Objects younger than 5 s are not reported, nor is an object whose
-# contents changed since the previous scan: wait, then scan twice.
+# kmemleak_check WHAT: a test that kmemleak finds no leak now (after the
+# boot: the kernel's own, shown, not judged), then forget them.  Objects
+# younger than 5 s are not reported, nor is an object whose contents
+# changed since the previous scan: wait, then scan twice.  The report
+# goes to the console.
 kmemleak_check() {
-	[ -w "$kml" ] || { say "kmemleak-$1: no $kml"; return 1; }
+	[ -w "$kml" ] || { not_ok "kmemleak after $1: no $kml"; return; }
 	sleep 6
 	echo scan > "$kml"
 	echo scan > "$kml"
-	n=$(grep -c '^unreferenced object' "$kml")
-	if [ "$n" -ne 0 ] && [ "$1" = boot ]; then
-		# The kernel's own, before any test: shown, not judged.
-		sed 's/^/# boot: /' "$kml" | head -n 40 > "$out"
-	elif [ "$n" -ne 0 ]; then
-		console "rwdebug: kmemleak report ($1):"
-		cat "$kml" > /dev/console
+	_kl=$(grep -c '^unreferenced object' "$kml")
+	if [ "$1" = boot ]; then
+		echo "# kmemleak: the kernel's own at boot: $_kl (not judged)"
+		head -n 40 "$kml" | sed 's/^/# boot: /'
+	else
+		[ "$_kl" -eq 0 ] || { console "rwdebug: kmemleak report ($1):"; cat "$kml" > /dev/console; }
+		[ "$_kl" -eq 0 ]
+		verdict $? "kmemleak: no leak after $1 ($_kl reported, scanned at $(cut -d' ' -f1 /proc/uptime) s)"
 	fi
-	say "kmemleak-$1: $n (scanned at $(cut -d' ' -f1 /proc/uptime) s)"
 	echo clear > "$kml"
 }
 
 # same_files: /proc/rustwhere is complete and serves the content as built.
 same_files() {
 	for f in $files; do
-		cmp -s "$proc/$f" "$ref/$f" || { say "# $proc/$f differs"; return 1; }
+		cmp -s "$proc/$f" "$ref/$f" || { echo "# $proc/$f differs"; return 1; }
 	done
 }
 
 # run_kunit: load the KUnit suite; its KTAP goes to the kernel log, which
 # the host reads on the console.
 run_kunit() {
-	say "### kunit"
-	insmod "$dbg/rustwhere_kunit.ko" > "$out" 2>&1
-	rc=$?
-	[ -r /sys/kernel/debug/kunit/rustwhere_content/results ] || rc=1
+	insmod "$dbg/rustwhere_kunit.ko" 2>&1 | show
+	[ -r /sys/kernel/debug/kunit/rustwhere_content/results ]
+	verdict $? "kunit: insmod rustwhere_kunit.ko ran the suite (its KTAP on the console)"
 	rmmod rustwhere_kunit
-	say_end kunit $rc
+}
+
+# suite_tap FILE EXIT WHAT: FILE's TAP replayed as WHAT's, and a test that
+# it ran to its end: exit 0, its plan all its results.
+suite_tap() {
+	tap_replay "$1" "$3: "
+	_st_plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$1")
+	_st_ran=$(grep -cE '^(not )?ok ' "$1")
+	[ "$2" -eq 0 ] && [ -n "$_st_plan" ] && [ "$_st_plan" -eq "$_st_ran" ]
+	verdict $? "$3: exit $2, $_st_ran results of a plan of ${_st_plan:-none}"
 }
 
 debug_mode() {
+echo "TAP version 13"
 case $1 in
 debug-check)
 	# What the kernel itself leaves unreferenced at boot is not ours.
 	kmemleak_check boot
 
-	say "### guest-suite"
-	"$top/tests/guest/run.sh" -c "$(arg cycles)" -f "$top/fault/rustwhere.ko" "$ko" > "$out" 2>&1
-	say_end guest-suite $?
-	kmemleak_check guest-suite
+	"$top/tests/guest/run.sh" -c "$(arg cycles)" -f "$top/fault/rustwhere.ko" "$ko" > /tmp/suite.tap 2>&1
+	suite_tap /tmp/suite.tap $? "guest suite"
+	kmemleak_check "the guest suite"
 
-	say "### fail-nth"
 	# The module area: no KASLR in the debug kernel.
 	start=0xffffffffa0000000
 	end=0xffffffffff000000
@@ -100,49 +110,51 @@ debug-check)
 	done
 	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
 	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
-	"$dbg/failnth" "$ko" "$proc" "$nfiles" "$start" "$end" > "$out" 2>&1
+	"$dbg/failnth" "$ko" "$proc" "$nfiles" "$start" "$end" > /tmp/failnth.txt 2>&1
 	rc=$?
-	# A normal insmod right after the sweep.
-	if insmod "$ko" && same_files && rmmod rustwhere && [ ! -e "$proc" ]; then
-		say "fail-nth-insmod-after: ok"
-	else
-		say "fail-nth-insmod-after: FAILED"
-		rc=1
-	fi
-	say_end fail-nth $rc
-	kmemleak_check fail-nth
+	line=$(grep '^fail-nth: .* failure points, all unwound' /tmp/failnth.txt)
+	grep -v '^fail-nth' /tmp/failnth.txt | head -n 20 | show
+	[ "$rc" -eq 0 ] && [ -n "$line" ]
+	verdict $? "fail-nth: every allocation of init failed in turn unwinds cleanly (${line:-no result}, exit $rc)"
+	insmod "$ko" && same_files && rmmod rustwhere && [ ! -e "$proc" ]
+	verdict $? "fail-nth: a normal insmod right after the sweep serves every file, rmmod removes them"
+	kmemleak_check "the fail-nth sweep"
 
 	run_kunit
 
-	say "### selftests"
-	insmod "$ko" || say "# insmod failed"
+	insmod "$ko" || echo "# insmod failed"
 	for t in "$dbg"/selftests/proc/*; do
 		name=${t##*/}
 		(cd /tmp && "$t") > /tmp/selftest.log 2>&1
 		rc=$?
-		sed "s/^/# $name: /" /tmp/selftest.log | tail -n 20 > "$out"
-		say "selftest $name rc=$rc"
+		case $rc in
+		0) ok "selftests/proc/$name" ;;
+		4) skip "selftests/proc/$name" "the selftest skipped itself (exit 4)" ;;
+		*) not_ok "selftests/proc/$name (exit $rc)" "$(tail -n 20 /tmp/selftest.log)" ;;
+		esac
 	done
-	same_files && say "selftests-files-intact: ok"
-	rmmod rustwhere || say "# rmmod failed"
-	say_end selftests 0
-	kmemleak_check selftests
+	same_files
+	verdict $? "selftests/proc: the files of /proc/rustwhere intact after them"
+	rmmod rustwhere || echo "# rmmod failed"
+	kmemleak_check "the procfs selftests"
 	;;
 cycles)
 	kmemleak_check boot
-	say "### cycles"
 	# The main loop reads "about"; one reader each races it on the first
 	# domain of index, and on index.
-	"$dbg/rwcycle" "$ko" "$(arg cycles)" "$proc" "$ref" about "$(sed -n '1s/: .*//p' "$ref/index")" index > "$out" 2>&1
+	"$dbg/rwcycle" "$ko" "$(arg cycles)" "$proc" "$ref" about "$(sed -n '1s/: .*//p' "$ref/index")" index \
+		> /tmp/cycles.txt 2>&1
 	rc=$?
-	[ ! -e "$proc" ] || { say "# $proc left behind"; rc=1; }
-	say_end cycles $rc
-	kmemleak_check cycles
+	line=$(grep '^rwcycle: ' /tmp/cycles.txt)
+	did=$(echo "$line" | sed -n 's/^rwcycle: \([0-9]*\) cycles.*/\1/p')
+	grep -v '^rwcycle: ' /tmp/cycles.txt | head -n 20 | show
+	[ "$rc" -eq 0 ] && [ "${did:-0}" -eq "$(arg cycles)" ] && [ ! -e "$proc" ]
+	verdict $? "rwcycle: $(arg cycles) insmod/rmmod cycles raced by readers (${line:-no result}, exit $rc)"
+	kmemleak_check "$(arg cycles) insmod/rmmod cycles"
 	;;
 fuzz)
 	secs=$(arg trinity)
-	say "### trinity"
-	insmod "$ko" || say "# insmod failed"
+	insmod "$ko" || echo "# insmod failed"
 	# Its test files on a small tmpfs of their own: trinity fills what it gets.
 	mkdir -p /tmp/fuzz
 	mount -t tmpfs -o size=64m,mode=0755,uid=65534,gid=65534 tmpfs /tmp/fuzz
@@ -156,18 +168,17 @@ fuzz)
 		"exec /usr/bin/trinity -q -l off -a 64 --disable-fds=sockets,memfd -V $proc -C 2") \
 		> /tmp/trinity.log 2>&1
 	rc=$?
-	say "trinity-seconds: $(($(cut -d. -f1 /proc/uptime) - t0))"
-	grep -v 'marking as inactive' /tmp/trinity.log | tail -n 30 | sed 's/^/# trinity: /' > "$out"
-	say "trinity-rc: $rc"
+	took=$(($(cut -d. -f1 /proc/uptime) - t0))
+	grep -v 'marking as inactive' /tmp/trinity.log | tail -n 30 | sed 's/^/# trinity: /'
+	calls=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p' /tmp/trinity.log | tail -n 1)
+	[ "${calls:-0}" -gt 0 ]
+	verdict $? "trinity: ${calls:-no} system calls in $took s as nobody against /proc/rustwhere (exit $rc)"
 	sleep 2
 	left=$(pidof trinity)
-	[ -z "$left" ] || say "# trinity processes left: $left"
-	if same_files && rmmod rustwhere && [ ! -e "$proc" ]; then
-		say "trinity-module-after: ok"
-	else
-		say "trinity-module-after: FAILED"
-	fi
-	say_end trinity $rc
+	[ -z "$left" ]
+	verdict $? "trinity: no process of it left after it stopped${left:+ ($left)}"
+	same_files && rmmod rustwhere && [ ! -e "$proc" ]
+	verdict $? "trinity: the module intact after it, and unloadable"
 	kmemleak_check trinity
 	;;
 kunit)
@@ -175,14 +186,19 @@ kunit)
 	;;
 bug)
 	name=$(arg bug)
-	say "### bug"
 	insmod "$dbg/rwbugs.ko" bug="$name" > /dev/console 2>&1
-	say "insmod rwbugs bug=$name: rc=$?"
-	[ "$name" = kmemleak ] && kmemleak_check bug
-	say_end bug 0
+	echo "# insmod rwbugs bug=$name: exit $?"
+	# Its leak, reported to the console, is what the host looks for.
+	if [ "$name" = kmemleak ]; then
+		sleep 6
+		echo scan > "$kml"
+		echo scan > "$kml"
+		cat "$kml" > /dev/console
+	fi
 	;;
 *)
 	console "init: unknown rwtest.mode=$1"
 	;;
 esac
+tap_end
 }

@@ -17,9 +17,10 @@
 #   unpacked headers as --kernelsourcedir; then dkms remove;
 # - make sign with a key made for the test: modinfo's signature fields,
 #   and the signature checked with openssl against the certificate;
-# - the DKMS-built modules, then the signed ones, in the VM harness
-#   (tests/vm/run.sh, PREBUILT_KO_DIR, CYCLES=20): the guest tests,
-#   modprobe/modprobe -r of the installed module among them;
+# - the DKMS-built modules, the signed ones and those each release's DKMS
+#   built, as rows of the VM harness (tests/vm/run.sh check K@DIR,
+#   CYCLES=20): the guest tests, modprobe/modprobe -r of the installed
+#   module among them;
 # - make deb, in a root of the oldest release (so that the packages install
 #   on every newer one): the two packages, lintian without error or warning;
 # - on each Debian release (bookworm, trixie, sid), in a throwaway root of
@@ -163,7 +164,6 @@ check "debian/changelog's top version is VERSION" check_changelog_version
 
 make -s -C "$top" export-tree EXPORT_DIR="$work/src" > "$logs/export.log" 2>&1 ||
 	bail "cannot copy the tree: $(tail -n 1 "$logs/export.log")"
-reader=
 
 # --- make install / make uninstall -------------------------------------------
 
@@ -173,7 +173,6 @@ for k in $kvers; do
 	cp -a "$work/src" "$src"
 	check "[$k] make install KDIR=... DESTDIR=... PREFIX=/usr" \
 		make -C "$src" install KDIR="$(hdr "$k")" DESTDIR="$dest" PREFIX=/usr
-	[ -x "$src/userspace/rustwhere" ] && reader=$src/userspace/rustwhere
 
 	check_install_files() {
 		got=$(cd "$dest" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
@@ -397,58 +396,6 @@ check_sign_install() {
 [ -z "$k1" ] || check "[$k1] make && make sign && make install: the installed module keeps the signature" \
 	check_sign_install
 
-# --- the VM: DKMS-built, then signed -----------------------------------------
-
-# The guest's rwprobe and the reader, built here rather than taken from
-# the work tree, which others may be rebuilding.
-cc -static -std=gnu11 -O2 -o "$work/rwprobe" "$top/tests/guest/rwprobe.c" > "$logs/rwprobe.log" 2>&1 ||
-	bail "cannot build tests/guest/rwprobe"
-
-# vm_run NAME KO_DIR KVER: the harness on one kernel, its output in
-# $logs/vm-NAME-KVER.log (a boot that died before its first test is
-# booted once more by the harness itself, and said so there).
-vm_run() {
-	vlog=$logs/vm-$1-$3.log
-	O=$PKG_O/vm-$1 CYCLES=$cycles PREBUILT_KO_DIR=$2 RWPROBE=$work/rwprobe \
-		CHECK_BENCH=0 READER=${reader:-/nonexistent} "$top/tests/vm/run.sh" check "$3" > "$vlog" 2>&1
-}
-vm_check() { # NAME KVER DESCRIPTION [GREP...]
-	vlog=$logs/vm-$1-$2.log
-	k=$2 desc=$3
-	shift 3
-	line=$(grep -F "[$k] " "$vlog" | grep -E '^\[[^]]*\] [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	good=
-	case $line in
-	*" 0 failed") [ "${line#*] }" != "0 passed, 0 failed" ] && good=y ;;
-	esac
-	for pat in "$@"; do
-		grep -F "[$k] " "$vlog" | grep -qE "$pat" || good=
-	done
-	if [ -n "$good" ]; then
-		ok "[$k] $desc (${line#*] })"
-	else
-		grep -F "$k" "$vlog" | grep -E 'not ok|passed|Bail|vm:' > "$vlog.$k" 2>/dev/null
-		tail -n 5 "$vlog" >> "$vlog.$k"
-		not_ok "[$k] $desc" "$(cat "$vlog.$k")"
-	fi
-}
-modprobe_ok='^\[[^]]*\] ok [0-9]+ - modprobe loads the installed module and modprobe -r unloads it$'
-
-for k in $kvers; do
-	vm_run dkms "$work/ko/dkms" "$k"
-	vm_check dkms "$k" "VM: the DKMS-built module passes the guest tests, modprobe and modprobe -r included" \
-		"$modprobe_ok"
-done
-for k in $kvers; do
-	vm_run signed "$work/ko/signed" "$k"
-	vm_check signed "$k" "VM: the signed module loads and passes the guest tests, modprobe and modprobe -r included" \
-		"$modprobe_ok"
-	# The guest's modinfo is busybox's, which does not read signatures:
-	# show that the module the guest tested is the signed file itself.
-	check "[$k] VM: the module the guest tested is the signed one, byte for byte" \
-		cmp "$PKG_O/vm-signed/$k/initramfs/rustwhere/module/rustwhere.ko" "$work/ko/signed/$k/rustwhere.ko"
-done
-
 # --- the DKMS trees are left empty ------------------------------------------
 
 check_dkms_remove() {
@@ -638,18 +585,41 @@ done 3<< EOF
 $rel_rows
 EOF
 
-# The module each release's DKMS built, in that release's kernel.
+# --- the VM: each module built here, in its kernel ---------------------------
+
+# The DKMS-built and the signed module of each kernel, and the module each
+# release's DKMS built, in that release's kernel: rows of the one driver
+# (tests/vm/run.sh), whose TAP is replayed here.
+vm_rows=
+for k in $kvers; do
+	vm_rows="$vm_rows $k@$work/ko/dkms $k@$work/ko/signed"
+done
 while read -r r ks k <&3; do
 	[ -n "$r" ] || continue
-	if [ ! -f "$work/ko/deb-$r/$k/rustwhere.ko" ]; then
+	if [ -f "$work/ko/deb-$r/$k/rustwhere.ko" ]; then
+		vm_rows="$vm_rows $k@$work/ko/deb-$r"
+	else
 		not_ok "[$k] VM: no module from $r's DKMS to boot (see the failures above)"
-		continue
 	fi
-	vm_run "deb-$r" "$work/ko/deb-$r" "$k"
-	vm_check "deb-$r" "$k" "VM: the module $r's DKMS built passes the guest tests in $k, modprobe and modprobe -r included" \
-		"$modprobe_ok"
 done 3<< EOF
 $rel_rows
 EOF
+# shellcheck disable=SC2086 # the rows, as words
+O=$PKG_O/vm CYCLES=$cycles "$top/tests/vm/run.sh" check $vm_rows > "$logs/vm.log" 2>&1
+tap_replay "$logs/vm.log" "VM: "
+for row in $vm_rows; do
+	id=${row%@*}@${row##*/}
+	sed -n 's/^ok [0-9]* - //p' "$logs/vm.log" |
+		grep -qxF "[$id] modprobe loads the installed module and modprobe -r unloads it"
+	verdict $? "VM: [$id] the guest's modprobe loaded the installed module and modprobe -r unloaded it"
+	case $id in
+	*@signed)
+		# The guest's modinfo is busybox's, which does not read
+		# signatures: the module the guest tested is the signed file.
+		check "VM: [$id] the module the guest tested is the signed one, byte for byte" \
+			cmp "$PKG_O/vm/check/$id/initramfs/rustwhere/module/rustwhere.ko" "$work/ko/signed/${id%@*}/rustwhere.ko"
+		;;
+	esac
+done
 
 finish

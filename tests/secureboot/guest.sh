@@ -3,7 +3,7 @@
 #
 # The Secure Boot tests inside the guest, run by /init (tests/vm/init) for
 # rwtest.mode=sb-*, in a kernel that Debian's shim and GRUB booted under
-# OVMF with Secure Boot on (tests/secureboot/run.sh).  Prints TAP.
+# OVMF with Secure Boot on (tests/secureboot/mode.sh).  Prints TAP.
 #
 #   guest.sh MODE CYCLES
 #
@@ -19,7 +19,7 @@
 # The initramfs holds, besides tests/vm/guest.sh's tree, /rustwhere/sb/:
 # unsigned.ko, signed.ko (make sign), tampered.ko (signed.ko with one
 # byte of its body changed), dkms.ko* (DKMS's build, as DKMS left it),
-# efivarfs.ko.xz (the kernel's), MOK.der, readme.cmds (README's commands, see tests/secureboot/run.sh),
+# efivarfs.ko.xz (the kernel's), MOK.der, readme.cmds (README's commands, see tests/secureboot/mode.sh),
 # bin/ (kmod as insmod, modinfo, modprobe, rmmod, depmod); mokutil and its
 # libraries; /var/lib/dkms/mok.pub.
 set -u
@@ -129,7 +129,7 @@ loads() {
 	check "$_l_desc" check_loads
 }
 
-# readme TAG: README's commands of TAG (tests/secureboot/run.sh took them
+# readme TAG: README's commands of TAG (tests/secureboot/mode.sh took them
 # from its Secure Boot section, as "TAG<TAB>COMMAND<TAB>EXPECTED"), each
 # run as written in /rustwhere (without sudo): its output must hold
 # EXPECTED where there is one (mokutil --test-key exits 1 on "is already

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # One boot of a test kernel under QEMU, for every harness: the Debian
-# kernels of tests/vm/run.sh and the debug kernel of tests/debug/run.sh.
+# kernels, the debug kernel and Secure Boot's boots of tests/vm/run.sh.
 # Sourced, with $O set.
 #
 #   vm_boot DIR ARCH KERNEL INITRD TIMEOUT MEM APPEND

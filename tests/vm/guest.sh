@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The programs a guest runs, for each architecture of the matrix, and the
-# initramfs that holds them.  Sourced by tests/vm/run.sh and
-# tests/debug/run.sh, with $here (tests/vm), $top and $O set.
+# initramfs that holds them.  Sourced by tests/vm/run.sh, with $top and
+# $O set.
 #
 #   guest_programs ARCH     busybox-static of ARCH (from the archive), the
 #                           static guest helper rwprobe and benchmark
@@ -110,11 +110,10 @@ guest_programs() {
 		rm -rf "$_g_gdir/bb"
 	fi
 	if [ "$1" = "$(dpkg --print-architecture)" ]; then
-		# This machine's: the programs "make" built, or RWPROBE and
-		# READER (no reader in the guest where READER is not one).
-		g_rwprobe=${RWPROBE:-$top/tests/guest/rwprobe}
-		g_rwbench=${RWBENCH:-$top/tests/bench/rwbench}
-		g_reader=${READER:-$top/userspace/rustwhere}
+		# This machine's: the programs "make" built.
+		g_rwprobe=$top/tests/guest/rwprobe
+		g_rwbench=$top/tests/bench/rwbench
+		g_reader=$top/userspace/rustwhere
 		[ -x "$g_reader" ] || g_reader=
 		g_cat=$(command -v cat)
 		g_libroot=

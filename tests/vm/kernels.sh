@@ -13,6 +13,7 @@
 #                           $RUSTWHERE_CACHE/kernels/RELEASE; print that
 #                           directory.  Its file "row" says, as shell
 #                           assignments, what the build and the boot need.
+#   kernels.sh fetch debug  the same for the debug kernel (tests/debug/kernel.sh)
 #
 # The rows are tests/vm/matrix, each resolved to the newest ABI the suite
 # serves; KVERS (space-separated rows, e.g. "6.1.0-50-amd64
@@ -215,8 +216,31 @@ fetch() {
 	echo "$dir"
 }
 
+# fetch_debug: the row of the debug kernel, built by tests/debug/kernel.sh
+# with this machine's compiler, and its source (ksrc).
+fetch_debug() {
+	dirs=$("$top/tests/debug/kernel.sh" --source) || die "the debug kernel did not build"
+	kdir=$(echo "$dirs" | sed -n 1p)
+	dir=$cache/debug-kernel
+	cat > "$dir/row" <<-EOF
+	suite=debug
+	build_suite=
+	arch=amd64
+	flavour=debug
+	release=$(cat "$kdir/include/config/kernel.release")
+	gcc=$(${CC:-cc} -dumpversion | cut -d. -f1)
+	cross=
+	root_pkgs=
+	kdir=$kdir
+	ksrc=$(echo "$dirs" | sed -n 2p)
+	vmlinuz=$kdir/arch/x86/boot/bzImage
+	EOF
+	echo "$dir"
+}
+
 case ${1:-} in
 list) list ;;
-fetch) [ $# -eq 2 ] || die "usage: kernels.sh fetch [SUITE/]RELEASE"; fetch "$2" ;;
+fetch) [ $# -eq 2 ] || die "usage: kernels.sh fetch [SUITE/]RELEASE|debug"
+	if [ "$2" = debug ]; then fetch_debug; else fetch "$2"; fi ;;
 *) die "usage: kernels.sh list | fetch [SUITE/]RELEASE" ;;
 esac

@@ -1,52 +1,55 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian kernels in QEMU with an initramfs that holds the module,
-# the reader and the guest tests.
+# The one driver of every boot of the tests: a mode, and the rows it runs
+# on.  Prints TAP.
 #
-#   tests/vm/run.sh check [ROW...]   run tests/guest/run.sh in each kernel,
-#                                    then the benchmark's short round in the
-#                                    same boot (not with CHECK_BENCH=0);
-#                                    print its TAP, a table of the rows, one
-#                                    of the ratios and "N passed, N failed"
-#   tests/vm/run.sh demo [ROW]       show the module at work (default: the
-#                                    kernel of Debian 13, trixie-security)
-#   tests/vm/run.sh bench [ROW...]   measure reads (tests/bench/rwbench.c);
-#                                    QUICK=1 for one short round
-#   tests/vm/run.sh boots [ROW...]   how reliably the kernels boot: each row
-#                                    (and the debug kernel, if built) booted
-#                                    BOOTS times (default 14) to the start
-#                                    marker and powered off, never retried,
-#                                    two at a time; every death is listed
+#   tests/vm/run.sh MODE [ROW...]
 #
-# A ROW is a kernel release, or SUITE/RELEASE (tests/vm/kernels.sh); the
-# default is every row of tests/vm/matrix, or KVERS.  For each row it fetches image and
-# headers (tests/vm/kernels.sh), builds the module in the build root of
-# the kernel's own release (tests/vm/roots.sh) with its own compiler and
-# W=1, normal and with fault injection, packs busybox-static, the module,
-# the reader and the guest tests of the row's architecture into an
-# initramfs (tests/vm/guest.sh), and boots it (tests/vm/boot.sh): -smp 2,
-# panic_on_warn=1, TCG.  Two rows boot at a time.  The harness fails when
-# a test fails, when the guest stops before its end or runs out of time;
-# a guest that died before its first test is booted once more, and said
-# so on a line "boots retried: N".  A row the archive no longer serves is
-# reported as not available, and counted as skipped.
+# MODE is a function, mode_MODE, in one of these files:
 #
-# Environment: KVERS (rows), O (build directory, default build/),
-# RUSTWHERE_CACHE (downloads, roots), RUSTWHERE_ACCEL (kvm, tcg or auto),
-# VM_TIMEOUT (seconds per boot, default 900), CYCLES (insmod/rmmod cycles
-# of the guest suite, default 300 on x86 and 100 on ARM, whose TCG is
-# slower), VM_LANES (boots at a time, default 2), READER and RWPROBE
-# (this machine's programs), PREBUILT_KO_DIR (test DIR/RELEASE/rustwhere.ko
-# instead of building it).
-set -eu
+#   check       tests/vm/modes.sh        the guest suite, the reader's output
+#                                        and the benchmark's short round, in
+#                                        one boot a row
+#   bench       tests/vm/modes.sh        the benchmark (QUICK=1: short round)
+#   boots       tests/vm/modes.sh        each row booted BOOTS times (14) to
+#                                        its start marker, never retried
+#   demo        tests/vm/modes.sh        the module at work, on the console
+#   debug, soak tests/debug/mode.sh      the debug kernel's boots
+#   secureboot  tests/secureboot/mode.sh shim, GRUB and the signed kernel
+#
+# A ROW is a line of tests/vm/matrix as tests/vm/kernels.sh list resolves
+# it, named RELEASE or SUITE/RELEASE; "debug", the kernel of
+# tests/debug/kernel.sh; ROW@DIR, the module DIR/RELEASE/rustwhere.ko
+# (built by DKMS, or signed) tested in place of a build of the tree.  The
+# rows are the arguments, else KVERS, else the mode's own ("mode_MODE
+# rows"), else every row of the matrix.
+#
+# Each row is prepared in one of VM_LANES lanes (default 2): its kernel
+# fetched, the module built in the root of the kernel's release with its
+# own compiler and W=1, normal and with fault injection (tests/vm/build.sh),
+# the guest's programs and the initramfs tree made (tests/vm/guest.sh).
+# Then "mode_MODE plan" runs: it builds what else it needs, prints TAP of
+# what it proved, and declares its boots with job.  The lanes take the
+# boots declared so far before they prepare another row, and boot each
+# with vm_boot (tests/vm/boot.sh).  When every boot has ended, each row in
+# turn: its plan's TAP, then "mode_MODE judge NAME DIR" for each of its
+# boots, which turns it into TAP (judge_boot: the boot's end and the
+# guest's own TAP).  Then a table of the rows, the benchmark's ratios where
+# it ran, "mode_MODE end", "boots retried: N" and the totals.  A row the
+# archive no longer serves is counted as skipped.
+#
+# Environment: KVERS, VM_LANES, VM_TIMEOUT (seconds a boot may take, 900),
+# CYCLES (the guest suite's insmod/rmmod cycles: 300 on x86, 100 on ARM,
+# whose TCG is slower), O (build directory), RUSTWHERE_CACHE, RUSTWHERE_ACCEL;
+# each mode's own at the head of its function.
+set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 O=${O:-$top/build}
-reader=${READER:-$top/userspace/rustwhere}
-rwprobe=${RWPROBE:-$top/tests/guest/rwprobe}
-rwbench=${RWBENCH:-$top/tests/bench/rwbench}
+# shellcheck disable=SC2034 # the modes read these
+reader=$top/userspace/rustwhere
 timeout=${VM_TIMEOUT:-900}
 lanes=${VM_LANES:-2}
 
@@ -57,226 +60,55 @@ say() { echo "vm: $*" >&2; }
 . "$here/guest.sh"
 . "$here/boot.sh"
 . "$here/build.sh"
-
-[ -x "$rwprobe" ] || die "no $rwprobe: run make first"
+. "$top/tests/tap.sh"
+. "$here/modes.sh"
+. "$top/tests/debug/mode.sh"
+. "$top/tests/secureboot/mode.sh"
 
 mode=${1:-}
-[ $# -gt 0 ] && shift
+if [ -z "$mode" ] || ! command -v "mode_$mode" > /dev/null 2>&1; then
+	die "usage: $0 check|bench|boots|demo|debug|soak|secureboot [ROW...]"
+fi
+shift
+[ -x "$top/tests/guest/rwprobe" ] || die "no tests/guest/rwprobe: run make first"
 [ $# -gt 0 ] && KVERS=$*
-case $mode in
-check|boots) ;;
-demo) : "${KVERS:=$("$here/kernels.sh" list | awk '$1 == "trixie-security" && $2 == "amd64" && $3 == "generic" { print $1 "/" $4 }')}" ;;
-bench) [ -x "$rwbench" ] || die "no $rwbench: run make first" ;;
-*) die "usage: $0 check|demo|bench [ROW...]" ;;
-esac
+if [ -z "${KVERS:-}" ]; then
+	KVERS=$("mode_$mode" rows) || exit 1
+fi
 export KVERS
-rows=$("$here/kernels.sh" list) || die "no kernels to test"
-[ -n "$rows" ] || die "no kernel to boot"
 
-mkdir -p "$O"
-# The boots of this run that died before their first test are the lines
-# of $O/boots-retried after these.
+# What the run knows of each row, and its claims: $run.
+run=$O/$mode/run
+rm -rf "$run"
+mkdir -p "$run/claims" "$run/planned"
+: > "$run/queue"
+: > "$run/unserved"
+# The rows, each a line "ID SUITE ARCH FLAVOUR RELEASE PREBUILT" (ID:
+# RELEASE, debug, or RELEASE@NAME for the module of a directory NAME).
+specs=$(echo " ${KVERS:-} " | sed 's/ debug / /g; s/@[^ ]*//g; s/^ *//; s/ *$//')
+matrix=
+if [ -n "$specs" ] || [ -z "${KVERS:-}" ]; then
+	matrix=$(KVERS=$specs "$here/kernels.sh" list) || die "no kernels to test"
+fi
+if [ -z "${KVERS:-}" ]; then
+	echo "$matrix" | awk '$4 != "-" { print $4, $1, $2, $3, $4, "-" }' > "$run/rows"
+	echo "$matrix" | awk '$4 == "-"' > "$run/unserved"
+else
+	for r in $KVERS; do
+		case $r in
+		debug) echo "debug debug amd64 debug debug -" ;;
+		*@*)
+			rel=${r%@*}
+			echo "$matrix" | awk -v rel="${rel#*/}" -v pre="${r#*@}" -v name="${r##*/}" \
+				'$4 == rel { print rel "@" name, $1, $2, $3, $4, pre; exit }'
+			;;
+		*) echo "$matrix" | awk -v rel="${r#*/}" '$4 == rel { print rel, $1, $2, $3, $4, "-"; exit }' ;;
+		esac
+	done > "$run/rows"
+fi
+nrows=$(grep -c . "$run/rows" || true)
+[ "$nrows" -gt 0 ] || die "no kernel to boot"
 retried_before=$(grep -c . "$O/boots-retried" 2> /dev/null || true)
-: "${retried_before:=0}"
-
-# row_prepare ROW [TAG CONTENT]: fetch, build, pack; sets ko, fko, initrd,
-# the row's variables (kernels.sh's "row" file), and row_log (what went
-# wrong).  With TAG, the module is built with CONTENT as its content/,
-# into TAG-normal and TAG-fault, and packed into TAG-initramfs.gz.
-row_prepare() {
-	kd=$("$here/kernels.sh" fetch "$1") || { row_log="cannot fetch $1"; return 1; }
-	# What the row file sets.
-	suite='' build_suite='' arch='' flavour='' release='' gcc='' vmlinuz=''
-	# shellcheck disable=SC1091 # written by kernels.sh fetch
-	. "$kd/row"
-	d=$O/$release
-	mkdir -p "$d"
-	_rp_tag=${2:+$2-}
-	_rp_content=${3:-$top/module/content}
-	if [ -n "${PREBUILT_KO_DIR:-}" ] && [ -z "$_rp_tag" ]; then
-		# A module built elsewhere (by DKMS, say) is the one tested.
-		ko=$PREBUILT_KO_DIR/$release/rustwhere.ko
-		[ -f "$ko" ] || { row_log="no prebuilt module at $ko"; return 1; }
-	else
-		# check: sparse too on amd64, where the kernel runs it;
-		# tests/lint.sh reads the result (build.sh).
-		_rp_sparse=
-		if [ "$mode" = check ] && [ "$arch" = amd64 ] && [ -z "$_rp_tag" ] && [ -z "$(sparse_blocked "$kd")" ]; then
-			_rp_sparse=C=2
-		fi
-		ko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}normal" $_rp_sparse) || { row_log=$ko; return 1; }
-	fi
-	fko=$(build_content=$_rp_content build_module "$kd" "${_rp_tag}fault" RUSTWHERE_FAULT_INJECT=y) ||
-		{ row_log=$fko; return 1; }
-	# One lane at a time builds an architecture's programs.
-	{
-		flock 9
-		guest_programs "$arch" > "$d/guest.log" 2>&1
-	} 9> "$O/guest-$arch.lock" || { row_log="guest programs for $arch: $(tail -n 5 "$d/guest.log")"; return 1; }
-	root=$d/${_rp_tag}initramfs
-	initramfs_base "$root" "$arch" "$ko" "$fko" "$_rp_content" 2> "$d/initramfs.log" ||
-		{ row_log="initramfs: $(cat "$d/initramfs.log")"; return 1; }
-
-	initrd=$d/${_rp_tag}initramfs.gz
-	initramfs_pack "$root" "$initrd"
-}
-
-# The row the eighth-domain test runs on (SUITE ARCH FLAVOUR), the demo's.
-extra_row="trixie-security amd64 generic"
-
-# extra_content DIR: module/content with the domain of tests/fixtures/extra
-# added as data, as README's "Adding a domain" says: its file, and its
-# line appended to index.  Prints the domain's name.
-extra_content() {
-	rm -rf "$1"
-	cp -r "$top/module/content" "$1"
-	for _ec_f in "$top"/tests/fixtures/extra/*; do
-		[ "${_ec_f##*/}" = index.append ] || cp "$_ec_f" "$1/"
-	done
-	cat "$top/tests/fixtures/extra/index.append" >> "$1/index"
-	sed -n 's/^\([^:]*\): .*/\1/p' "$top/tests/fixtures/extra/index.append"
-}
-
-# The kernel command line of every boot: append MODE CYCLES [QUICK].
-append() {
-	echo "panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$1 rwtest.cycles=$2 rwtest.quick=${3:-${QUICK:-0}}"
-}
-
-# check's boots run the benchmark's short round after the guest suite,
-# unless CHECK_BENCH=0.
-check_bench=${CHECK_BENCH:-1}
-
-# bench_row RESULT REL ARCH: the benchmark's figures in the guest's
-# RESULT, as $O/REL/bench.json and one line of the ratio table in
-# $O/REL/bench-row; fails when there are none.
-bench_row() {
-	grep -q '^rwbench-json-end' "$1" || return 1
-	sed -n '/^rwbench-json-begin/,/^rwbench-json-end/p' "$1" | sed '1d;$d' > "$O/$2/bench.json"
-	_br_j=$O/$2/bench.json
-	_br_line="$2 $3"
-	for _br_k in cat_vs_tmpfs cat_vs_proc_version pread_vs_dev_zero reader_table_vs_cat; do
-		_br_v=$(sed -n "s/.*\"$_br_k\": \[\([0-9.]*\), \([0-9.]*\), \([0-9.]*\)\].*/\1 \2 \3/p" "$_br_j" |
-			awk '{ printf "%.2f[%.2f-%.2f]", $1, $2, $3 }')
-		_br_line="$_br_line ${_br_v:--}"
-	done
-	_br_a=$(sed -n 's/.*"alloc_own_bytes_per_cat_cycle": {"rustwhere": \([-0-9.]*\),.*/\1/p' "$_br_j")
-	[ "$_br_a" = "-1.0" ] && _br_a=unmeasured
-	_br_c=$(sed -n 's/.*"coresize": \([0-9]*\),.*/\1/p' "$_br_j")
-	echo "$_br_line ${_br_a:--} ${_br_c:--}" > "$O/$2/bench-row"
-}
-
-# bench_table REL...: the ratio table of those rows that have one.
-bench_table() {
-	{
-		echo "RELEASE ARCH CAT/TMPFS CAT/VERSION PREAD/ZERO READER/CAT OWN_ALLOC_B CORESIZE_B"
-		for _bt_r; do
-			[ -f "$O/$_bt_r/bench-row" ] && cat "$O/$_bt_r/bench-row"
-		done
-	} > "$O/bench-table.txt"
-	vm_table "$O/bench-table.txt"
-}
-
-# row_cycles ARCH: the guest suite's insmod/rmmod cycles.
-row_cycles() {
-	case $1 in
-	arm64|armhf) echo "${CYCLES:-100}" ;;
-	*) echo "${CYCLES:-300}" ;;
-	esac
-}
-
-# row_boot TAG CONTENT LABEL: boot the initramfs row_prepare made ($initrd)
-# in $d/TAG-boot (TAG empty: $d/boot) and judge it: the guest's TAP lines
-# go to the report as [LABEL], counted in pass and fail, and the reader's
-# output in the guest is compared with this machine's for CONTENT.
-row_boot() {
-	_rb_dir=$d/${1:+$1-}boot
-	_rb_quick=0
-	[ -z "$1" ] && [ "$check_bench" != 0 ] && _rb_quick=1
-	VM_NAME=$3 vm_boot "$_rb_dir" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append check "$cycles" "$_rb_quick")"
-	res=$_rb_dir/result.txt
-	[ -f "$_rb_dir/retried" ] && note "# [$3] the first boot died before its first test: $(cat "$_rb_dir/retried")"
-	sed -n '/^\(ok\|not ok\|#\|1\.\.\|Bail\)/p' "$res" | sed "s/^/[$3] /" >> "$rep"
-	vm_judge "$_rb_dir"
-	verdict=$vm_verdict secs=$vm_secs problem=$vm_problem
-	pass=$((pass + vm_tp))
-	fail=$((fail + vm_tf))
-	if [ -n "$problem" ]; then
-		row_not_ok "$problem"
-		note "# last lines of the console ($_rb_dir/console.log):"
-		tail -n 40 "$_rb_dir/console.log" | sed 's/^/# /' >> "$rep"
-	fi
-	# The reader's output in the guest equals this machine's for the
-	# same content.
-	if [ -x "$reader" ] && [ "$verdict" != died ]; then
-		sed -n '/^# reader-output-begin/,/^# reader-output-end/p' "$res" |
-			sed '1d;$d; s/^# | //; s/^# |$//' > "$_rb_dir/reader-guest.txt"
-		"$reader" --root "$2" --color=never --width 80 --all \
-			> "$_rb_dir/reader-host.txt" 2>&1 || true
-		if [ -s "$_rb_dir/reader-guest.txt" ] && cmp -s "$_rb_dir/reader-guest.txt" "$_rb_dir/reader-host.txt"; then
-			row_ok "the reader's output in the guest ($arch) equals this machine's"
-		else
-			row_not_ok "the reader's output in the guest ($arch) differs from this machine's"
-			diff "$_rb_dir/reader-host.txt" "$_rb_dir/reader-guest.txt" | head -n 20 | sed 's/^/# /' >> "$rep"
-		fi
-	fi
-	if [ "$_rb_quick" = 1 ] && [ "$verdict" = "done" ]; then
-		if bench_row "$res" "$rel" "$arch"; then
-			row_ok "the benchmark's short round ran after the suite, in the same boot"
-		else
-			row_not_ok "the benchmark's short round gave no result"
-			sed -n '/^rwbench/,$p' "$res" | tail -n 10 | sed 's/^/# /' >> "$rep"
-		fi
-	fi
-	note "# [$3] guest suite with $cycles insmod/rmmod cycles; the boot took $secs s"
-}
-
-# row_check ROW: prepare and boot ROW, and judge it; its TAP lines go to
-# $O/RELEASE/report, its line of the table to $O/RELEASE/table.  On the
-# row $extra_row, the module is built and booted once more with an eighth
-# domain added as data, and the guest suite must test it unchanged.
-row_check() {
-	t0=$(date +%s)
-	rel=${1#*/}
-	suite='' arch='' flavour='' gcc=''
-	rep=$O/$rel/report
-	mkdir -p "$O/$rel"
-	: > "$rep"
-	pass=0 fail=0
-	note() { echo "$*" >> "$rep"; }
-	row_ok() { pass=$((pass + 1)); note "ok - [$rel] $*"; }
-	row_not_ok() { fail=$((fail + 1)); note "not ok - [$rel] $*"; }
-	if ! row_prepare "$1"; then
-		row_not_ok "$row_log"
-		echo "${suite:-?} $rel ${arch:-?} ${flavour:-?} gcc-${gcc:-?} $pass $fail $(($(date +%s) - t0))" > "$O/$rel/table"
-		return
-	fi
-	row_ok "the module builds with gcc-$gcc (in a $build_suite root) and W=1 without a warning, also with fault injection"
-	cycles=$(row_cycles "$arch")
-	row_boot "" "$top/module/content" "$rel"
-	if [ "$suite $arch $flavour" = "$extra_row" ]; then
-		xc=$d/extra-content
-		xname=$(extra_content "$xc")
-		xlabel=$rel+$xname
-		if row_prepare "$1" extra "$xc"; then
-			row_ok "with a domain added as data ($xname: its file and its index line), the module builds with W=1, also with fault injection"
-			row_boot extra "$xc" "$xlabel"
-			# The guest suite found the new domain in index by itself:
-			# each test of a domain file ran for it, and passed.
-			xres=$d/extra-boot/result.txt
-			xok=$(grep -c "^ok [0-9]* - $xname: " "$xres" || true)
-			xbad=$(grep -c "^not ok [0-9]* - $xname: " "$xres" || true)
-			if [ "$xok" -ge 5 ] && [ "$xbad" -eq 0 ]; then
-				row_ok "the guest suite tested $xname, the eighth domain, from index alone ($xok tests)"
-			else
-				row_not_ok "the guest suite did not test $xname, the eighth domain, from index ($xok passed, $xbad failed of its tests)"
-			fi
-		else
-			row_not_ok "[$xlabel] $row_log"
-		fi
-	fi
-	note "[$rel] $pass passed, $fail failed"
-	echo "$suite $rel $arch $flavour gcc-$gcc $pass $fail $(($(date +%s) - t0))" > "$O/$rel/table"
-}
 
 # vm_table FILE: the table, in columns.
 vm_table() {
@@ -284,182 +116,154 @@ vm_table() {
 		END { for (r = 1; r <= NR; r++) { l = ""; for (i = 1; i <= n; i++) l = l sprintf("%-" w[i] + 2 "s", c[r, i]); sub(/ +$/, "", l); print l } }' "$1"
 }
 
-# lane: take the rows in turn; mkdir claims one atomically.
-lane() {
-	echo "$todo" | while read -r r; do
-		[ -n "$r" ] || continue
-		mkdir "$O/claims/${r#*/}" 2> /dev/null || continue
-		say "${r#*/}: building and booting"
-		row_check "$r"
-		say "${r#*/}: $(cut -d' ' -f6,7,8 "$O/${r#*/}/table" | awk '{ print $1 " passed, " $2 " failed, " $3 " s" }')"
-	done
+# The kernel command line of a boot: append MODE [CYCLES [QUICK]].
+append() {
+	echo "panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.mode=$1 rwtest.cycles=${2:-0} rwtest.quick=${3:-0}"
 }
 
-# boots_lane: take the boots of $jobs in turn, as lane does the rows.
-boots_lane() {
-	while read -r name a k i; do
-		mkdir "$O/boots/$name" 2> /dev/null || continue
-		VM_RETRY=0 vm_boot "$O/boots/$name" "$a" "$k" "$i" 300 1024 "$(append none 0)"
-	done < "$jobs"
+# row_cycles: the guest suite's insmod/rmmod cycles on the row's arch.
+row_cycles() {
+	case $arch in
+	arm64|armhf) echo "${CYCLES:-100}" ;;
+	*) echo "${CYCLES:-300}" ;;
+	esac
 }
 
-case $mode in
-demo)
-	r=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4; exit }')
-	[ -n "$r" ] || die "no kernel for the demo"
-	row_prepare "$r" || die "$row_log"
-	say "booting $release ($arch, $(vm_accel "$arch" "$vmlinuz")) ..."
-	vm_boot "$d/demo" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 \
-		"$(append demo 0 | sed 's/ quiet loglevel=4/ quiet loglevel=1/')"
-	# The console, from the demo's first line, without the serial CRs.
-	sed -n '/^rustwhere demo on /,$p' "$d/demo/console.log" | sed '/reboot: Power down/d'
-	read -r verdict rc secs < "$d/demo/status"
-	[ "$verdict" = "done" ] || die "the demo's guest did not finish ($verdict): $(vm_first_report "$d/demo")"
-	exit 0
-	;;
-bench)
-	total_pass=0 total_fail=0
-	for r in $(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }'); do
-		row_prepare "$r" || die "$row_log"
-		say "benchmarking on $release ($arch, $(vm_accel "$arch" "$vmlinuz")) ..."
-		vm_boot "$d/bench" "$arch" "$vmlinuz" "$initrd" "$timeout" 1024 "$(append bench 0)"
-		res=$d/bench/result.txt
-		if ! grep -q '^rwbench-json-end' "$res"; then
-			echo "not ok - [$release] the benchmark gave no result ($(cat "$d/bench/status"))"
-			cat "$res"
-			tail -n 40 "$d/bench/console.log"
-			total_fail=$((total_fail + 1))
-			continue
+# job NAME INITRD TIMEOUT MEM APPEND: a boot of the row being planned, in
+# $d/NAME, through the firmware job_efi ("CODE:VARS:SHIM:GRUB", see
+# boot.sh's VM_EFI) where set, never booted twice where job_retry=0.
+job() {
+	echo "$1 $arch $vmlinuz $2 $3 $4 ${job_efi:--} ${job_retry:-1} $5" >> "$d/jobs"
+}
+
+# row_vars ID: the row's variables (its line of $run/rows, whose ROW
+# kernels.sh fetches, and the kernel's row file); d, its directory.
+row_vars() {
+	read -r id suite arch flavour row prebuilt <<-EOF
+	$(awk -v id="$1" '$1 == id' "$run/rows")
+	EOF
+	d=$O/$mode/$id
+	release=$row
+	# shellcheck disable=SC2034 # the modes read it
+	label=$id
+	kd=$(cat "$d/kd" 2> /dev/null || true)
+	build_suite='' gcc='' kdir='' ksrc='' vmlinuz='' root_pkgs='' version=''
+	# shellcheck disable=SC1091 # written by kernels.sh fetch
+	[ -z "$kd" ] || . "$kd/row"
+}
+
+# row_plan ID: prepare the row and run the mode's plan, its TAP in
+# $d/plan.tap; then its boots join the queue.
+row_plan() {
+	row_vars "$1"
+	rm -rf "$d/jobs" "$d/plan.tap" "$d/kd"
+	mkdir -p "$d"
+	: > "$d/jobs"
+	t0=$(date +%s)
+	(
+		if ! kd=$("$here/kernels.sh" fetch "$row" 2> "$d/fetch.log"); then
+			not_ok "[$id] fetch the kernel" "$(tail -n 5 "$d/fetch.log")"
+			exit
 		fi
-		echo "kernel $release, $(date -u +%Y-%m-%d), ${QUICK:+quick, }$(vm_accel "$arch" "$vmlinuz")"
-		sed -e '/^rwbench-json-begin/,$d' -e "/^$VM_START/d" "$res"
-		bench_row "$res" "$release" "$arch"
-		echo "ok - [$release] the benchmark ran"
-		total_pass=$((total_pass + 1))
+		echo "$kd" > "$d/kd"
+		row_vars "$id"
+		if [ "$prebuilt" != - ]; then
+			ko=$prebuilt/$release/rustwhere.ko
+			[ -f "$ko" ] || { not_ok "[$id] no module at $ko"; exit; }
+		else
+			# check: sparse too on amd64, where the kernel runs it;
+			# tests/lint.sh reads the result (build.sh).
+			sparse=
+			if [ "$mode" = check ] && [ "$arch" = amd64 ] && [ -z "$(sparse_blocked "$kd")" ]; then
+				sparse=C=2
+			fi
+			ko=$(build_dir=$d build_module "$kd" normal $sparse) || { not_ok "[$id] $ko"; exit; }
+		fi
+		fko=$(build_dir=$d build_module "$kd" fault RUSTWHERE_FAULT_INJECT=y) ||
+			{ not_ok "[$id] $fko"; exit; }
+		[ "$prebuilt" != - ] ||
+			ok "[$id] the module builds with gcc-$gcc${build_suite:+ (in a $build_suite root)} and W=1 without a warning, also with fault injection"
+		root=$d/initramfs
+		initrd=$d/initramfs.gz
+		# One lane at a time builds an architecture's programs.
+		if ! { flock 9 && guest_programs "$arch" > "$d/guest.log" 2>&1; } 9> "$O/guest-$arch.lock" ||
+			! initramfs_base "$root" "$arch" "$ko" "$fko" > "$d/initramfs.log" 2>&1; then
+			not_ok "[$id] the guest's programs and initramfs" "$(tail -n 5 "$d/guest.log" "$d/initramfs.log")"
+			exit
+		fi
+		"mode_$mode" plan
+		initramfs_pack "$root" "$initrd"
+	) > "$d/plan.tap" 2> "$d/plan.log" || not_ok "[$id] the plan failed: $(tail -n 3 "$d/plan.log")" >> "$d/plan.tap"
+	echo $(($(date +%s) - t0)) > "$d/plan.secs"
+	sed "s|^|$1 |" "$d/jobs" >> "$run/queue"
+	: > "$run/planned/$1"
+}
+
+# lane: boot what is queued, else prepare the next row, until all is done;
+# mkdir claims a boot or a row.
+lane() {
+	while :; do
+		while read -r id name a k i t m efi retry args; do
+			mkdir "$run/claims/$id:$name" 2> /dev/null || continue
+			VM_NAME=$id-$name VM_RETRY=$retry VM_EFI=$(echo "$efi" | sed 's/^-$//; s/:/ /g') \
+				vm_boot "$O/$mode/$id/$name" "$a" "$k" "$i" "$t" "$m" "$args"
+			say "$id $name: $(cut -d' ' -f1,3 "$O/$mode/$id/$name/status" | sed 's/ / in /') s"
+			continue 2
+		done < "$run/queue"
+		while read -r id _; do
+			mkdir "$run/claims/$id" 2> /dev/null || continue
+			say "$id: preparing"
+			row_plan "$id"
+			continue 2
+		done < "$run/rows"
+		[ "$(find "$run/planned" -type f | wc -l)" -lt "$nrows" ] || break
+		sleep 1
 	done
-	if [ "$total_fail" -eq 0 ]; then
-		# All kernels' figures in one JSON document.
-		mkdir -p "$O/bench"
-		{
-			printf '{\n"date": "%s",\n"accel": "%s",\n"quick": %s,\n"kernels": {\n' \
-				"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(vm_accel amd64 "$vmlinuz")" "${QUICK:-0}"
-			sep=
-			for r in $(echo "$rows" | awk '$4 != "-" { print $4 }'); do
-				printf '%s"%s": ' "$sep" "$r"
-				cat "$O/$r/bench.json"
-				sep=,
-			done
-			printf '}\n}\n'
-		} > "$O/bench/results.json"
-		say "figures written to $O/bench/results.json"
+}
+
+# judge_boot DIR LABEL [noplan]: the boot's end (vm_judge) and the guest's
+# TAP on the result channel, replayed as LABEL's.
+judge_boot() {
+	vm_judge "$1" "${3:-}"
+	[ -f "$1/retried" ] && echo "# [$2] the first boot died before its first test: $(cat "$1/retried")"
+	grep -E '^(ok|not ok|#)' "$1/result.txt" > "$1/guest.tap" 2> /dev/null || true
+	tap_replay "$1/guest.tap" "[$2] "
+	bail=$(grep -m 1 '^Bail out' "$1/result.txt" 2> /dev/null || true)
+	[ -z "$bail" ] || not_ok "[$2] the guest: $bail"
+	if [ -z "$vm_problem" ]; then
+		ok "[$2] the guest ran to its end ($vm_secs s)"
+	else
+		not_ok "[$2] $vm_problem" "last lines of the console ($1/console.log):" \
+			"$(tail -n 40 "$1/console.log" 2> /dev/null)"
 	fi
-	echo "# ratios per kernel: median of the rounds [lowest-highest round]; own alloc: bytes per cat cycle from procfs, seq_file or the module"
-	# shellcheck disable=SC2046 # the releases, as words
-	bench_table $(echo "$rows" | awk '$4 != "-" { print $4 }') | sed 's/^/# /'
+}
 
-	echo "$total_pass passed, $total_fail failed"
-	[ "$total_fail" -eq 0 ]
-	exit
-	;;
-esac
-
-if [ "$mode" = boots ]; then
-	jobs=$O/boots/jobs
-	rm -rf "$O/boots"
-	mkdir -p "$O/boots"
-	: > "$jobs"
-	for r in $(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }'); do
-		row_prepare "$r" || die "$row_log"
-		i=0
-		while [ "$i" -lt "${BOOTS:-14}" ]; do
-			i=$((i + 1))
-			echo "$release-$i $arch $vmlinuz $initrd" >> "$jobs"
-		done
-	done
-	dbg=$O/debug
-	if [ -f "$dbg/initramfs.gz" ]; then
-		bz=$(find "$cache/debug-kernel" -path '*/arch/x86/boot/bzImage' | head -n 1)
-		i=0
-		while [ -n "$bz" ] && [ "$i" -lt "${BOOTS:-14}" ]; do
-			i=$((i + 1))
-			echo "debug-$i amd64 $bz $dbg/initramfs.gz" >> "$jobs"
-		done
-	fi
-	say "$(grep -c . "$jobs") boots, $lanes at a time"
-	vm_lanes "$lanes" boots_lane
-	total=0 died=0
-	for st in "$O"/boots/*/status; do
-		total=$((total + 1))
-		read -r verdict rc secs < "$st"
-		b=$(dirname "$st")
-		case $verdict in
-		done) ;;
-		*)
-			died=$((died + 1))
-			echo "died: ${b##*/} ($verdict, qemu exit $rc, $secs s): $(vm_first_report "$b")"
-			;;
-		esac
-	done
-	echo "boots: $total, died before the start marker or before powering off: $died"
-	[ "$died" -eq 0 ]
-	exit
-fi
-
-# check: every row, two at a time.
-todo=$(echo "$rows" | awk '$4 != "-" { print $1 "/" $4 }')
-rm -rf "$O/claims"
-mkdir -p "$O/claims"
+say "$nrows rows, $lanes at a time; each boot's console in $O/$mode/ROW/BOOT/"
 t_all=$(date +%s)
-say "$(echo "$todo" | grep -c .) kernels, $lanes at a time; consoles in $O/RELEASE/boot/"
 vm_lanes "$lanes" lane
 
-total_pass=0 total_fail=0 skipped=0
-table=$O/vm-table.txt
-{
-	echo "SUITE RELEASE ARCH FLAVOUR COMPILER PASSED FAILED SECONDS"
-	echo "$rows" | while read -r s a f rel _; do
-		if [ "$rel" = - ]; then
-			echo "$s - $a $f - - - -"
-		elif [ -f "$O/$rel/table" ]; then
-			cat "$O/$rel/table"
-		else
-			echo "$s $rel $a $f - - - -"
-		fi
-	done
-} > "$table"
 echo "TAP version 13"
-for rel in $(echo "$rows" | awk '{ print $4 }'); do
-	if [ "$rel" = - ]; then
-		continue
-	elif [ -f "$O/$rel/report" ]; then
-		cat "$O/$rel/report"
-	else
-		echo "not ok - [$rel] the row never ran"
-		total_fail=$((total_fail + 1))
-	fi
-done
-while read -r s rel a f _ p fl _; do
-	[ "$s" = SUITE ] && continue
-	if [ "$rel" = - ]; then
-		echo "ok - [$s $a $f] not available: the archive serves no such kernel # SKIP"
-		skipped=$((skipped + 1))
-		continue
-	fi
-	[ "$p" = - ] && continue
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + fl))
-done < "$table"
-echo "# tested kernels ($(($(date +%s) - t_all)) s in all, $lanes at a time):"
+table=$run/table
+echo "ROW SUITE ARCH FLAVOUR COMPILER PASSED FAILED SECONDS" > "$table"
+while read -r r _; do
+	row_vars "$r"
+	n0=$n f0=$failed
+	tap_replay "$d/plan.tap"
+	secs=$(cat "$d/plan.secs")
+	while read -r name _; do
+		"mode_$mode" judge "$name" "$d/$name"
+		secs=$((secs + $(cut -d' ' -f3 "$d/$name/status" 2> /dev/null || echo 0)))
+	done < "$d/jobs"
+	echo "$id $suite $arch $flavour gcc-${gcc:-?} $((n - n0 - failed + f0)) $((failed - f0)) $secs" >> "$table"
+done < "$run/rows"
+while read -r s a f _; do
+	skip "[$s $a $f] the archive serves no such kernel" "not available"
+	echo "- $s $a $f - - - -" >> "$table"
+done < "$run/unserved"
+echo "# the rows ($(($(date +%s) - t_all)) s in all, $lanes at a time):"
 vm_table "$table" | sed 's/^/# /'
-if [ "$check_bench" != 0 ]; then
-	echo "# benchmark, short round in each row's boot (5 rounds; ratios: median [lowest-highest round]; own alloc: bytes per cat cycle from procfs, seq_file or the module):"
-	# shellcheck disable=SC2046 # the releases, as words
-	bench_table $(echo "$rows" | awk '$4 != "-" { print $4 }') | sed 's/^/# /'
-fi
-tail -n +$((retried_before + 1)) "$O/boots-retried" 2> /dev/null | vm_retried
-if [ "$skipped" -gt 0 ]; then
-	echo "$total_pass passed, $total_fail failed, $skipped skipped"
-else
-	echo "$total_pass passed, $total_fail failed"
-fi
-[ "$total_fail" -eq 0 ]
+# shellcheck disable=SC2046 # the rows, as words
+bench_table $(cut -d' ' -f1 "$run/rows") | sed 's/^/# /'
+"mode_$mode" end
+tail -n +$((${retried_before:-0} + 1)) "$O/boots-retried" 2> /dev/null | vm_retried
+tap_end

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rwbugs: one deliberate bug per kernel bug detector, for the debug
- * kernel of tests/debug/run.sh to catch.  Test-only: never shipped.
+ * kernel of tests/debug/mode.sh to catch.  Test-only: never shipped.
  *
  *   insmod rwbugs.ko bug=NAME
  *

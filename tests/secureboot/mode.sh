@@ -1,10 +1,11 @@
-#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+#
+# The Secure Boot mode of tests/vm/run.sh (the interface: tests/vm/modes.sh):
+#
+#   tests/vm/run.sh secureboot [ROW...]    (as root)
 #
 # Secure Boot for real: README's signing story proven in a VM that
 # enforces it, through Debian's own boot chain, as TAP.
-#
-#   tests/secureboot/run.sh [ROW...]     (as root; "N passed, N failed")
 #
 # For each ROW (default: the amd64 generic row of trixie-security in
 # tests/vm/matrix; SUITE/RELEASE or RELEASE, as tests/vm/kernels.sh):
@@ -14,9 +15,8 @@
 #   signed by Debian) and, from trixie, ovmf (OVMF_CODE_4M.secboot.fd,
 #   OVMF_VARS_4M.ms.fd: Microsoft's keys enrolled, Secure Boot on); the
 #   kernel is the row's own signed linux-image (tests/vm/kernels.sh);
-# - the module built against the row (tests/vm/build.sh, normal and fault
-#   injection); a key made with README's openssl command and both builds
-#   signed with it by README's "make sign" (in the release's build root,
+# - the driver's two builds of the module against the row; a key made
+#   with README's openssl command and both builds signed with it by README's "make sign" (in the release's build root,
 #   whose scripts/sign-file it is); a copy with one byte of its body
 #   changed;
 # - DKMS's route: dkms add and dkms build in the release's root, with
@@ -42,52 +42,16 @@
 # sboff (the store without keys: Secure Boot off).  A run with SB_BREAK
 # set must fail.
 #
-# Environment: SB_KVERS (rows), SB_CYCLES, SB_BREAK, VM_TIMEOUT, O,
-# RUSTWHERE_CACHE.  Outputs in $O/secureboot/RELEASE/ (the consoles in
-# boot-MODE/console.log).
-set -u
+# Environment: SB_CYCLES, SB_BREAK.  Outputs in $O/secureboot/RELEASE/
+# (the consoles in sb-MODE/console.log).
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # the variables of the driver, tests/vm/run.sh
+# shellcheck disable=SC2317 # the functions run by name, through check
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-O=${O:-$top/build}
-sbo=$O/secureboot
-timeout=${VM_TIMEOUT:-900}
-cycles=${SB_CYCLES:-50}
 brk=${SB_BREAK:-}
 roots=$top/tests/vm/roots.sh
-kernels=$top/tests/vm/kernels.sh
 # shim's vendor GUID, the owner of the MOKs it enrols.
 shim_guid=605dab50-e046-4300-abb6-3dd810dd8b23
-
-# shellcheck disable=SC2034 # read by tap.sh's check
-TAP_TAIL=30
-. "$here/../tap.sh"
-. "$here/../vm/apt.sh"
-. "$here/../vm/guest.sh"
-. "$here/../vm/boot.sh"
-. "$here/../vm/build.sh"
-echo "TAP version 13"
-# This run's boots that died before their first test: the lines of
-# $O/boots-retried after these.
-retried_before=$(grep -c . "$O/boots-retried" 2> /dev/null || true)
-: "${retried_before:=0}"
-
-case $brk in
-''|nomok|unsigned|intact|sboff) ;;
-*) bail "SB_BREAK=$brk: not one of nomok, unsigned, intact, sboff" ;;
-esac
-[ -z "$brk" ] || echo "# SB_BREAK=$brk: a premise is broken on purpose; this run must fail"
-[ "$(id -u)" -eq 0 ] || bail "tests/secureboot/run.sh needs root (the build roots, chroot, mounts)"
-[ -x "$top/tests/guest/rwprobe" ] || bail "no tests/guest/rwprobe: run make first"
-mkdir -p "$sbo" || bail "cannot create $sbo"
-"$top/tests/deps.sh" build vm secureboot > "$sbo/deps.log" 2>&1 ||
-	bail "missing Debian packages: $(tail -n 1 "$sbo/deps.log")"
-
-[ $# -gt 0 ] && SB_KVERS=$*
-if [ -z "${SB_KVERS:-}" ]; then
-	SB_KVERS=$("$kernels" list | awk '$1 == "trixie-security" && $2 == "amd64" && $3 == "generic" && $4 != "-" { print $1 "/" $4 }')
-	[ -n "$SB_KVERS" ] || bail "tests/vm/matrix has no amd64 generic row of trixie-security"
-fi
 
 # --- README's Secure Boot section -------------------------------------------
 
@@ -129,13 +93,9 @@ check_readme_says() {
 	# The commands the VM runs are there: both test-key and modinfo.
 	grep -q 'mokutil --test-key' "$sbo/readme.cmds" && grep -q '	modinfo ' "$sbo/readme.cmds"
 }
-check "README's Secure Boot section says it is proven by make check-secureboot and gives the commands the VM runs" \
-	check_readme_says
 readme_line() {
 	readme_cmds | awk -F '\t' -v re="$1" '$2 ~ re { print $2; exit }'
 }
-
-# --- one row ------------------------------------------------------------------
 
 # chain SUITE: shim and GRUB of SUITE and OVMF of trixie, unpacked under
 # the cache; sets efi_dir.  Fetched again when the suite's lists are newer.
@@ -176,35 +136,34 @@ in_root() {
 	"$roots" run "$build_suite" sh -c 'cd "$1" && shift && exec "$@"' sh "$_ir_d" "$@"
 }
 
-row() {
-	rel=${1#*/}
-	kd=$("$kernels" fetch "$1" 2> "$sbo/fetch.log") || { not_ok "[$rel] fetch the kernel" "$(cat "$sbo/fetch.log")"; return; }
-	# What the row file sets.
-	build_suite='' arch='' release='' gcc='' root_pkgs='' kdir='' vmlinuz=''
-	# shellcheck disable=SC1091 # written by kernels.sh fetch
-	. "$kd/row"
-	if [ -z "$release" ] || [ -z "$kdir" ]; then
-		not_ok "[$rel] $kd/row: not a row of kernels.sh fetch"
-		return
-	fi
-	d=$sbo/$release
-	rm -rf "$d"
-	mkdir -p "$d/sb/bin" "$d/keys"
-	[ "$arch" = amd64 ] || { not_ok "[$rel] Secure Boot is tested on amd64 only, not $arch"; return; }
+# secureboot_plan: the keys, signatures, DKMS's build and the stores of
+# the row, the initramfs, and the three boots.
+secureboot_plan() {
 	tag="[$release]"
-
-	# The root: the release's compiler (build_module), DKMS and its
-	# openssl, mokutil and kmod for the guest, virt-fw-vars (trixie).
+	case $brk in
+	''|nomok|unsigned|intact|sboff) ;;
+	*) not_ok "SB_BREAK=$brk: not one of nomok, unsigned, intact, sboff"; return 0 ;;
+	esac
+	[ -z "$brk" ] || echo "# SB_BREAK=$brk: a premise is broken on purpose; this run must fail"
+	[ "$arch" = amd64 ] || { not_ok "$tag Secure Boot is tested on amd64 only, not $arch"; return 0; }
+	[ "$(id -u)" -eq 0 ] || { not_ok "$tag Secure Boot's tests need root (the build roots, chroot, mounts)"; return 0; }
+	sbo=$d
+	check "README's Secure Boot section says it is proven by make check-secureboot and gives the commands the VM runs" \
+		check_readme_says
+	rm -rf "$d/sb" "$d/keys" "$d/dkms"
+	mkdir -p "$d/sb/bin" "$d/keys"
+	# The root: the release's compiler, DKMS and its openssl, mokutil and
+	# kmod for the guest; virt-fw-vars (trixie).
 	# shellcheck disable=SC2086 # a list of package names
 	"$roots" ensure "$build_suite" $root_pkgs dkms openssl mokutil kmod > /dev/null 2> "$d/root.log" ||
-		{ not_ok "$tag the $build_suite build root" "$(tail -n 5 "$d/root.log")"; return; }
+		{ not_ok "$tag the $build_suite build root" "$(tail -n 5 "$d/root.log")"; return 0; }
 	broot=$cache/roots/$build_suite
 	"$roots" ensure trixie python3-virt-firmware > /dev/null 2> "$d/root-trixie.log" ||
-		{ not_ok "$tag the trixie root with python3-virt-firmware" "$(tail -n 5 "$d/root-trixie.log")"; return; }
+		{ not_ok "$tag the trixie root with python3-virt-firmware" "$(tail -n 5 "$d/root-trixie.log")"; return 0; }
 
 	chain_ok() { chain "$build_suite"; }
 	check "$tag Debian's boot chain from the archive: shim-signed, grub-efi-amd64-signed, ovmf (secboot code, Microsoft's keys)" chain_ok
-	chain "$build_suite" > /dev/null || return
+	chain "$build_suite" > /dev/null || return 0
 
 	check_vmlinuz() {
 		echo "$vmlinuz"
@@ -212,9 +171,6 @@ row() {
 	}
 	check "$tag the kernel is Debian's signed vmlinuz (linux-image-$release)" check_vmlinuz
 
-	ko=$(build_module "$kd" sb-normal) || { not_ok "$tag the module builds" "$ko"; return; }
-	fko=$(build_module "$kd" sb-fault RUSTWHERE_FAULT_INJECT=y) || { not_ok "$tag the fault build" "$fko"; return; }
-	ok "$tag the module builds with gcc-$gcc and W=1, normal and with fault injection"
 
 	# README's key, made with its command.
 	key_cmd=$(readme_line '^openssl req ')
@@ -302,77 +258,54 @@ row() {
 	}
 	check "$tag virt-fw-vars --add-mok: a store with MOK.der, one with DKMS's mok.pub as the MOK (MokList)${brk:+ (SB_BREAK=$brk)}" check_vars
 
-	# The initramfs: tests/vm/guest.sh's tree, the signed builds as the
-	# guest suite's modules (unsigned ones with SB_BREAK=unsigned).
+	# The initramfs: the driver's tree, the signed builds as the guest
+	# suite's modules (unsigned ones with SB_BREAK=unsigned).
 	lko=$d/sb/signed.ko lfko=$d/fault-signed.ko
 	[ "$brk" = unsigned ] && lko=$ko lfko=$fko
 	check_initramfs() {
-		guest_programs amd64 || return 1
-		ir=$d/initramfs
-		initramfs_base "$ir" amd64 "$lko" "$lfko" || return 1
+		for f in "$root/rustwhere/module/rustwhere.ko" "$root"/lib/modules/*/updates/rustwhere.ko; do
+			cp "$lko" "$f" || return 1
+		done
+		cp "$lfko" "$root/rustwhere/fault/rustwhere.ko" || return 1
 		[ "$brk" = unsigned ] && cp "$ko" "$d/sb/signed.ko"
-		cp -r "$d/sb" "$ir/rustwhere/sb"
-		cp "$d/keys/MOK.der" "$ir/rustwhere/sb/"
+		cp -r "$d/sb" "$root/rustwhere/sb"
+		cp "$d/keys/MOK.der" "$root/rustwhere/sb/"
 		efivarfs=$(find "$kd/root" -name 'efivarfs.ko*' | head -n 1)
 		[ -n "$efivarfs" ] || { echo "no efivarfs module in linux-image-$release"; return 1; }
-		cp "$efivarfs" "$ir/rustwhere/sb/efivarfs.ko.xz"
-		install -D -m 0644 "$dk/var/mok.pub" "$ir/var/lib/dkms/mok.pub"
-		cp "$sbo/readme.cmds" "$ir/rustwhere/sb/readme.cmds"
-		install -D -m 0755 "$here/guest.sh" "$ir/rustwhere/tests/secureboot/guest.sh"
-		copy_with_libs "$broot/usr/bin/mokutil" "$ir" /usr/bin/mokutil "$broot" || return 1
-		copy_with_libs "$broot/usr/bin/kmod" "$ir" /rustwhere/sb/bin/kmod "$broot" || return 1
+		cp "$efivarfs" "$root/rustwhere/sb/efivarfs.ko.xz"
+		install -D -m 0644 "$dk/var/mok.pub" "$root/var/lib/dkms/mok.pub"
+		cp "$sbo/readme.cmds" "$root/rustwhere/sb/readme.cmds"
+		install -D -m 0755 "$top/tests/secureboot/guest.sh" "$root/rustwhere/tests/secureboot/guest.sh"
+		copy_with_libs "$broot/usr/bin/mokutil" "$root" /usr/bin/mokutil "$broot" || return 1
+		copy_with_libs "$broot/usr/bin/kmod" "$root" /rustwhere/sb/bin/kmod "$broot" || return 1
 		for t in insmod rmmod modinfo modprobe depmod lsmod; do
-			ln -s kmod "$ir/rustwhere/sb/bin/$t"
+			ln -s kmod "$root/rustwhere/sb/bin/$t"
 		done
-		initramfs_pack "$ir" "$d/initramfs.gz" && ls -l "$d/initramfs.gz"
 	}
+	f0=$failed
 	check "$tag the initramfs: the guest programs, mokutil and kmod of $build_suite, the modules, README's commands" \
 		check_initramfs
-	[ -s "$d/initramfs.gz" ] || return
+	[ "$failed" -eq "$f0" ] || return 0
+	# The longest (sb-mok, the whole suite) first.
+	for m in mok nomok dkms; do
+		job_efi=$efi_code:$d/vars-$m.fd:$efi_shim:$efi_grub job "sb-$m" "$initrd" "$timeout" 1024 \
+			"$(append "sb-$m" "${SB_CYCLES:-50}")"
+	done
+}
 
-	# The boots, two at a time: the longest (sb-mok, the whole suite)
-	# beside the other two in turn.
-	append="panic_on_warn=1 panic=-1 oops=panic quiet loglevel=4 rdinit=/init rwtest.cycles=$cycles"
-	sb_boot() {
-		VM_NAME="$release-$1" VM_EFI="$efi_code $d/vars-${1#sb-}.fd $efi_shim $efi_grub" \
-			vm_boot "$d/boot-$1" amd64 "$vmlinuz" "$d/initramfs.gz" "$timeout" 1024 "$append rwtest.mode=$1"
-	}
-	sb_boot sb-mok &
-	mok_pid=$!
-	sb_boot sb-nomok
-	sb_boot sb-dkms
-	wait "$mok_pid"
-
-	for m in sb-nomok sb-mok sb-dkms; do
-		b=$d/boot-$m
-		vm_judge "$b"
-		[ -f "$b/retried" ] && echo "# $tag $m: the first boot died before its first test: $(cat "$b/retried")"
-		res=$b/result.txt
-		# The guest's TAP, renumbered into ours.
-		while IFS= read -r l; do
-			case $l in
-			"ok "*) ok "$tag $m: $(echo "$l" | sed 's/^ok [0-9]* - //')" ;;
-			"not ok "*) not_ok "$tag $m: $(echo "$l" | sed 's/^not ok [0-9]* - //')" ;;
-			"#"*) echo "$l" ;;
-			esac
-		done < "$res"
-		if [ -z "$vm_problem" ]; then
-			ok "$tag $m: the boot through shim, GRUB and the signed kernel ran the guest to its end ($vm_secs s)"
-		else
-			not_ok "$tag $m: $vm_problem"
-		fi
+mode_secureboot() {
+	case $1 in
+	rows) extra_rows ;;
+	plan) secureboot_plan ;;
+	judge)
+		judge_boot "$3" "$release $2"
+		res=$3/result.txt
 		verdict=$vm_verdict secs=$vm_secs
 		# What the firmware, shim and GRUB took: the boot's time but the
 		# kernel's uptime at the guest's end.
 		up=$(sed -n 's/^# uptime at the end: \([0-9]*\).*/\1/p' "$res")
-		echo "# $tag $m: $verdict in $secs s${up:+ (firmware, shim and GRUB: $((secs - up)) s; the kernel and the guest: $up s)}; console: $b/console.log"
-	done
+		echo "# [$release] $2: $verdict in $secs s${up:+ (firmware, shim and GRUB: $((secs - up)) s; the kernel and the guest: $up s)}; console: $3/console.log"
+		;;
+	end) ;;
+	esac
 }
-
-t0=$(date +%s)
-for r in $SB_KVERS; do
-	row "$r"
-done
-echo "# Secure Boot: $(echo "$SB_KVERS" | wc -w) kernel(s), $(($(date +%s) - t0)) s in all"
-tail -n +$((retried_before + 1)) "$O/boots-retried" 2> /dev/null | vm_retried
-tap_end
