@@ -195,7 +195,7 @@ static int parse_record(const char *buf, size_t len, const char *path,
 			return rw_error_set(err, RW_EFORMAT,
 				"%s:%u: duplicate field \"%s\" (first on line %u)",
 				path, it.lineno, keys[k], lines[k]);
-		values[k] = rw_strndup(val, vlen);
+		values[k] = strndup(val, vlen);
 		if (!values[k])
 			return rw_error_set(err, RW_ENOMEM, "%s: out of memory", path);
 		lines[k] = it.lineno;
@@ -286,8 +286,8 @@ static int index_add(struct rw_index *idx, const char *name, size_t nlen,
 		return -1;
 	idx->v = v;
 	e = &idx->v[idx->n];
-	e->name = rw_strndup(name, nlen);
-	e->title = rw_strndup(title, tlen);
+	e->name = strndup(name, nlen);
+	e->title = strndup(title, tlen);
 	if (!e->name || !e->title) {
 		free(e->name);
 		free(e->title);
@@ -385,7 +385,7 @@ static int split_projects(struct rw_domain *dom)
 			l--;
 		if (l == 0)
 			return 1;
-		dom->project[i] = rw_strndup(p, l);
+		dom->project[i] = strndup(p, l);
 		if (!dom->project[i])
 			return -1;
 		dom->nprojects++;

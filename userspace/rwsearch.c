@@ -290,7 +290,7 @@ static int set_sentence(struct rw_match *m, const struct sentence *best,
 	struct rw_tokens text;
 	size_t t, i, n = 0;
 
-	m->sentence = rw_strndup(best->s, best->len);
+	m->sentence = strndup(best->s, best->len);
 	if (!m->sentence || rw_tokenize(m->sentence, best->len, &text))
 		return -1;
 	m->spans = calloc(text.n * terms->n + 1, sizeof(*m->spans));

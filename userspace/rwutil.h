@@ -55,6 +55,4 @@ void rw_error_setf(struct rw_error *err, int code, const char *fmt, ...)
 #define rw_error_set(err, code, ...) \
 	(rw_error_setf((err), (code), __VA_ARGS__), -(code))
 
-char *rw_strndup(const char *s, size_t n);
-
 #endif /* RW_UTIL_H */
