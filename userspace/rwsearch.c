@@ -6,9 +6,11 @@
  * in the projects 4, in the summary 3, in the body 1.  Domains are ranked
  * by how many of the terms they have, then by score, then in index order.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "rwsearch.h"
 #include "rwutf8.h"
@@ -64,9 +66,14 @@ int rw_tokenize(const char *s, size_t len, struct rw_tokens *t)
 		}
 		in_word = word;
 		if (word) {
-			char enc[4];
+			char enc[MB_LEN_MAX];
+			size_t k = wcrtomb(enc, (wchar_t)rw_cp_fold(cp), NULL);
 
-			rw_buf_add(&t->folded, enc, rw_utf8_encode(rw_cp_fold(cp), enc));
+			/* Only a UTF-8 locale has words outside ASCII. */
+			if (k == (size_t)-1)
+				rw_buf_add(&t->folded, s + i, n);
+			else
+				rw_buf_add(&t->folded, enc, k);
 		}
 		i += n ? n : 1;
 	}

@@ -21,9 +21,6 @@
  */
 size_t rw_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
-/* Encode @cp into @out (4 bytes at least); returns the length. */
-size_t rw_utf8_encode(uint32_t cp, char *out);
-
 /*
  * The columns of the character at @s (at most @len bytes), by mbrtowc()
  * and wcwidth(); stores its length in bytes in *@n.  A character that
