@@ -58,19 +58,6 @@ static int table_char_width(const char *s, size_t len, size_t *n)
 	return rw_char_width(s, len, n);
 }
 
-static size_t table_width(const char *s, size_t len)
-{
-	size_t w = 0, i = 0, n;
-
-	while (i < len) {
-		int cw = table_char_width(s + i, len - i, &n);
-
-		w += cw < 0 ? 1 : (size_t)cw;		/* U+FFFD */
-		i += n;
-	}
-	return w;
-}
-
 /* The columns of the character at @s, and its length in *@n. */
 static size_t char_width(const char *s, size_t len, unsigned int flags,
 			 size_t *n)
@@ -79,6 +66,17 @@ static size_t char_width(const char *s, size_t len, unsigned int flags,
 					 rw_char_width(s, len, n);
 
 	return w < 0 ? 1 : (size_t)w;	/* U+FFFD in the table, 1 in prose */
+}
+
+static size_t text_width(const char *s, size_t len, unsigned int flags)
+{
+	size_t w = 0, i = 0, n;
+
+	while (i < len) {
+		w += char_width(s + i, len - i, flags, &n);
+		i += n;
+	}
+	return w;
 }
 
 size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
@@ -170,7 +168,7 @@ static size_t put_para(struct rw_buf *out, const char *s,
 		put_highlighted(out, s, start, end, p->spans ? p->spans : &all,
 				p->spans ? p->nspans : 1, st->color ? p->on : NULL);
 		rw_buf_putc(out, '\n');
-		w = iw + rw_str_width(s + start, end - start);
+		w = iw + text_width(s + start, end - start, 0);
 		if (w > widest)
 			widest = w;
 		first = false;
@@ -293,7 +291,7 @@ static void measure(const struct rw_table *t, struct layout *lay)
 		for (r = 0; r < t->nrows; r++) {
 			const char *s = rw_cell_text(&t->rows[r], t->cols[c],
 						     tmp, sizeof(tmp));
-			size_t cw = table_width(s, strlen(s));
+			size_t cw = text_width(s, strlen(s), RW_WRAP_TABLE);
 
 			if (cw > w)
 				w = cw;
@@ -339,10 +337,10 @@ static void fit(const struct rw_table *t, struct layout *lay, size_t width)
 		total--;
 }
 
-/* The columns of a cell's line as add_printable() made it. */
+/* The columns of a cell's line as add_printable() made it: \xHH is ASCII. */
 static size_t shown_width(const char *s, size_t len)
 {
-	return MB_CUR_MAX == 1 ? len : table_width(s, len);	/* \xHH: ASCII */
+	return MB_CUR_MAX == 1 ? len : text_width(s, len, RW_WRAP_TABLE);
 }
 
 /* Add s[start, end) to @b as the table shows it (table_char_width()). */

@@ -54,7 +54,7 @@ static int check_text(const char *buf, size_t len, const char *path,
 		if (cp == '\r')
 			return rw_error_set(err, RW_EFORMAT,
 				"%s:%u: carriage return (DOS line ending?)", path, line);
-		if (rw_cp_is_control(cp))
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))	/* C0, DEL, C1 */
 			return rw_error_set(err, RW_EFORMAT,
 				"%s:%u: control character U+%04X at byte %zu of the line",
 				path, line, (unsigned int)cp, col);

@@ -5,8 +5,7 @@
  * The decoder is the format's own check (rwparse.c): the files are UTF-8
  * whatever the locale.  Everything else is the C library's, in the locale
  * main() sets (C.UTF-8): mbrtowc() and wcwidth() measure, towlower() folds
- * and iswalnum() tells a word, so the prose and the table measure text the
- * same way libsmartcols does.  Where no UTF-8 locale can be set (no locale
+ * and iswalnum() tells a word.  Where no UTF-8 locale can be set (no locale
  * data), each byte of a character that does not decode counts as one
  * column: a line is never wider than the width, only shorter where it
  * holds non-ASCII text, and it still breaks between characters.
@@ -71,19 +70,6 @@ int rw_char_width(const char *s, size_t len, size_t *n)
 	}
 	*n = k;
 	return wcwidth(wc);
-}
-
-size_t rw_str_width(const char *s, size_t len)
-{
-	size_t w = 0, i = 0, n;
-
-	while (i < len) {
-		int cw = rw_char_width(s + i, len - i, &n);
-
-		w += cw < 0 ? 1 : (size_t)cw;
-		i += n;
-	}
-	return w;
 }
 
 /*
