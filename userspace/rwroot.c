@@ -3,8 +3,8 @@
  * rustwhere: read the files of a root directory.
  *
  * Proc files may report any st_size (0 for seq_file ones), so each file is
- * read with read(2) to end of file into a buffer that grows up to a fixed
- * cap, and a file that passes the cap is refused instead of read whole.
+ * read with read(2) to end of file, up to a fixed cap, and a file that
+ * passes the cap is refused instead of read whole.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "rwroot.h"
+
+#define PATH_SIZE	(4096 + 256)
 
 /* "DIR/NAME" into @path, without doubling a trailing slash of DIR. */
 static void join_path(char *path, size_t size, const char *dir,
@@ -33,48 +35,25 @@ static int io_error(struct rw_error *err, int errnum, const char *what,
 			    strerror(errnum));
 }
 
-/* Read all of @fd into @out; -1 with errno set, or -2 past @cap. */
-static int read_all(int fd, size_t cap, struct rw_buf *out)
+/*
+ * Read the file @name under the root to its end into *@buf (free() it,
+ * also on failure), whatever size fstat() claims, and its path into @path.
+ * One byte past the cap is enough to refuse a file.
+ */
+static int read_file(const struct rw_root *root, const char *name,
+		     char *path, size_t size, char **buf, size_t *len,
+		     struct rw_error *err)
 {
-	for (;;) {
-		size_t room;
-		ssize_t n;
-
-		if (!rw_buf_reserve(out, 4096)) {
-			errno = ENOMEM;
-			return -1;
-		}
-		room = out->cap - out->len - 1;
-		if (room > cap + 1 - out->len)
-			room = cap + 1 - out->len;	/* one past the cap is enough */
-		n = read(fd, out->data + out->len, room);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		out->data[out->len] = '\0';
-		if (out->len > cap)
-			return -2;
-	}
-	return 0;
-}
-
-int rw_read_file(int dirfd, const char *dirpath, const char *name, size_t cap,
-		 struct rw_buf *out, struct rw_error *err)
-{
-	char path[4096 + 256];
 	struct stat st;
-	int fd, rc, saved;
+	ssize_t n = 0;
+	int fd, saved;
 
-	join_path(path, sizeof(path), dirpath, name);
-	rw_buf_reset(out);
-
+	join_path(path, size, root->path, name);
+	*buf = NULL;
+	*len = 0;
 	/* O_NONBLOCK: a FIFO planted in a test tree must not hang open(). */
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = openat(root->dirfd, name,
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return io_error(err, errno, "cannot open", path);
 	if (fstat(fd, &st) != 0) {
@@ -86,25 +65,32 @@ int rw_read_file(int dirfd, const char *dirpath, const char *name, size_t cap,
 		close(fd);
 		return rw_error_set(err, RW_EIO, "%s: not a regular file", path);
 	}
-	rc = read_all(fd, cap, out);
+	*buf = malloc(RW_FILE_MAX + 1);
+	while (*buf && *len <= RW_FILE_MAX) {
+		n = read(fd, *buf + *len, RW_FILE_MAX + 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
 	saved = errno;
 	close(fd);
-	if (rc == -2)
-		return rw_error_set(err, RW_EFORMAT,
-			"%s: file is larger than %zu KiB, the most the reader accepts",
-			path, cap / 1024);
-	if (rc < 0) {
-		if (saved == ENOMEM)
-			return rw_error_set(err, RW_ENOMEM, "%s: out of memory", path);
+	if (!*buf)
+		return rw_error_set(err, RW_ENOMEM, "%s: out of memory", path);
+	if (n < 0)
 		return io_error(err, saved, "cannot read", path);
-	}
+	if (*len > RW_FILE_MAX)
+		return rw_error_set(err, RW_EFORMAT,
+			"%s: file is larger than %d KiB, the most the reader accepts",
+			path, RW_FILE_MAX / 1024);
 	return 0;
 }
 
 int rw_root_open(struct rw_root *root, const char *path, struct rw_error *err)
 {
-	char ipath[4096 + 256];
-	struct rw_buf buf;
+	char ipath[PATH_SIZE], *buf = NULL;
+	size_t len;
 	int rc;
 
 	memset(root, 0, sizeof(*root));
@@ -120,16 +106,13 @@ int rw_root_open(struct rw_root *root, const char *path, struct rw_error *err)
 		rc = io_error(err, saved, "cannot open", path);
 		if (saved == ENOENT)
 			err->code = RW_ENOROOT, rc = -RW_ENOROOT;
-		rw_root_close(root);
-		return rc;
+	} else {
+		rc = read_file(root, "index", ipath, sizeof(ipath), &buf, &len,
+			       err);
+		if (rc == 0)
+			rc = rw_parse_index(buf, len, ipath, &root->index, err);
+		free(buf);
 	}
-
-	rw_buf_init(&buf);
-	join_path(ipath, sizeof(ipath), path, "index");
-	rc = rw_read_file(root->dirfd, path, "index", RW_FILE_MAX, &buf, err);
-	if (rc == 0)
-		rc = rw_parse_index(buf.data, buf.len, ipath, &root->index, err);
-	rw_buf_free(&buf);
 	if (rc)
 		rw_root_close(root);
 	return rc;
@@ -148,33 +131,29 @@ void rw_root_close(struct rw_root *root)
 int rw_root_load_domain(struct rw_root *root, const char *name,
 			struct rw_domain *dom, struct rw_error *err)
 {
-	char path[4096 + 256];
-	struct rw_buf buf;
+	char path[PATH_SIZE], *buf;
+	size_t len;
 	int rc;
 
 	memset(dom, 0, sizeof(*dom));
-	join_path(path, sizeof(path), root->path, name);
-	rw_buf_init(&buf);
-	rc = rw_read_file(root->dirfd, root->path, name, RW_FILE_MAX, &buf, err);
+	rc = read_file(root, name, path, sizeof(path), &buf, &len, err);
 	if (rc == 0)
-		rc = rw_parse_domain(buf.data, buf.len, path, name, dom, err);
-	rw_buf_free(&buf);
+		rc = rw_parse_domain(buf, len, path, name, dom, err);
+	free(buf);
 	return rc;
 }
 
 int rw_root_load_about(struct rw_root *root, struct rw_about *about,
 		       struct rw_error *err)
 {
-	char path[4096 + 256];
-	struct rw_buf buf;
+	char path[PATH_SIZE], *buf;
+	size_t len;
 	int rc;
 
 	memset(about, 0, sizeof(*about));
-	join_path(path, sizeof(path), root->path, "about");
-	rw_buf_init(&buf);
-	rc = rw_read_file(root->dirfd, root->path, "about", RW_FILE_MAX, &buf, err);
+	rc = read_file(root, "about", path, sizeof(path), &buf, &len, err);
 	if (rc == 0)
-		rc = rw_parse_about(buf.data, buf.len, path, about, err);
-	rw_buf_free(&buf);
+		rc = rw_parse_about(buf, len, path, about, err);
+	free(buf);
 	return rc;
 }

@@ -31,12 +31,4 @@ int rw_root_load_domain(struct rw_root *root, const char *name,
 int rw_root_load_about(struct rw_root *root, struct rw_about *about,
 		       struct rw_error *err);
 
-/*
- * Read the file @name under @dirfd to its end into @out, whatever size
- * fstat() claims, and fail once it passes @cap bytes.  @dirpath is used
- * in messages only.
- */
-int rw_read_file(int dirfd, const char *dirpath, const char *name, size_t cap,
-		 struct rw_buf *out, struct rw_error *err);
-
 #endif /* RW_ROOT_H */
