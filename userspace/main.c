@@ -438,6 +438,16 @@ static void load_named(struct ctl *ctl, struct rw_root *root, struct domains *d)
 	}
 }
 
+/* Print @out, filled by a formatter that returned @rc; free it. */
+static void print_buf(struct ctl *ctl, struct rw_buf *out, int rc)
+{
+	if (rc || rw_buf_flush(out))
+		report(ctl, EXIT_NOROOT, "out of memory");
+	else
+		fwrite(rw_buf_str(out), 1, out->len, stdout);
+	rw_buf_free(out);
+}
+
 static bool want_table(const struct ctl *ctl)
 {
 	return ctl->format != FMT_HUMAN || ctl->output || ctl->noheadings ||
@@ -453,21 +463,13 @@ static void print_table(struct ctl *ctl, const char *name,
 	};
 	struct rw_error err = { 0 };
 	struct rw_buf out;
-	int rc = 0;
 
 	if (ctl->format == FMT_HUMAN) {
 		rw_buf_init(&out);
-		if (rw_format_table(&out, &t, &ctl->style) == 0)
-			fwrite(rw_buf_str(&out), 1, out.len, stdout);
-		else
-			rc = rw_error_set(&err, RW_ENOMEM, "out of memory");
-		rw_buf_free(&out);
-	} else {
-		rc = rw_scols_print(&t, ctl->format == FMT_JSON ? RW_SCOLS_JSON :
-				    ctl->format == FMT_PAIRS ? RW_SCOLS_PAIRS :
-				    RW_SCOLS_RAW, stdout, NULL, &err);
-	}
-	if (rc) {
+		print_buf(ctl, &out, rw_format_table(&out, &t, &ctl->style));
+	} else if (rw_scols_print(&t, ctl->format == FMT_JSON ? RW_SCOLS_JSON :
+				  ctl->format == FMT_PAIRS ? RW_SCOLS_PAIRS :
+				  RW_SCOLS_RAW, stdout, NULL, &err)) {
 		report(ctl, EXIT_NOROOT, "%s", err.msg);
 	}
 }
@@ -497,32 +499,28 @@ static void print_reading(struct ctl *ctl, struct rw_root *root,
 	struct rw_buf out;
 	bool first = true;
 	size_t i;
+	int rc = 0;
 
 	rw_buf_init(&out);
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->n && !out.failed; i++) {
 		if (!d->ok[i])
 			continue;
 		if (!first)
-			rw_buf_putc(&out, '\n');
-		rw_format_domain(&out, d->ok[i], &ctl->style);
+			fputc('\n', out.fp);
+		rc |= rw_format_domain(&out, d->ok[i], &ctl->style);
 		first = false;
 	}
-	if (ctl->all) {
+	if (ctl->all && !out.failed) {
 		if (rw_root_load_about(root, &about, &err) == 0) {
 			if (!first)
-				rw_buf_putc(&out, '\n');
-			rw_format_about(&out, &about, &ctl->style);
+				fputc('\n', out.fp);
+			rc |= rw_format_about(&out, &about, &ctl->style);
 			rw_about_free(&about);
 		} else {
 			report(ctl, EXIT_NOROOT, "%s", err.msg);
 		}
 	}
-	if (out.failed) {
-		report(ctl, EXIT_NOROOT, "out of memory");
-	} else {
-		fwrite(rw_buf_str(&out), 1, out.len, stdout);
-	}
-	rw_buf_free(&out);
+	print_buf(ctl, &out, rc);
 }
 
 static void print_matches(struct ctl *ctl, const struct domains *d,
@@ -534,12 +532,7 @@ static void print_matches(struct ctl *ctl, const struct domains *d,
 
 	if (!want_table(ctl)) {
 		rw_buf_init(&out);
-		if (rw_format_matches(&out, res, d->ok, &ctl->style) == 0) {
-			fwrite(rw_buf_str(&out), 1, out.len, stdout);
-		} else {
-			report(ctl, EXIT_NOROOT, "out of memory");
-		}
-		rw_buf_free(&out);
+		print_buf(ctl, &out, rw_format_matches(&out, res, d->ok, &ctl->style));
 		return;
 	}
 	rows = calloc(res->n ? res->n : 1, sizeof(*rows));

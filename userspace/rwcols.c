@@ -11,7 +11,6 @@
  * The table for people is not libsmartcols': rwformat.c lays it out,
  * wraps its cells at spaces and prints it.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,7 +18,6 @@
 #include <libsmartcols.h>
 
 #include "rwcols.h"
-#include "rwutf8.h"
 
 const struct rw_coldesc rw_columns[RW_NCOLS] = {
 	[RW_COL_NAME]     = { "NAME",     "domain name, as in the index",   false, false, false },
@@ -116,20 +114,19 @@ const char *rw_cell_text(const struct rw_row *row, int col, char *tmp,
 /* The projects one a line: libsmartcols makes a JSON array of the lines. */
 static char *projects_lines(const struct rw_domain *dom)
 {
-	struct rw_buf b;
-	size_t i;
+	char *s = NULL;
+	size_t len, i;
+	FILE *fp = open_memstream(&s, &len);
 
-	rw_buf_init(&b);
-	for (i = 0; i < dom->nprojects; i++) {
-		if (i)
-			rw_buf_putc(&b, '\n');
-		rw_buf_puts(&b, dom->project[i]);
+	if (!fp)
+		return NULL;
+	for (i = 0; i < dom->nprojects; i++)
+		fprintf(fp, "%s%s", i ? "\n" : "", dom->project[i]);
+	if (fclose(fp)) {
+		free(s);
+		return NULL;
 	}
-	if (b.failed || !b.data) {
-		rw_buf_free(&b);
-		return b.failed ? NULL : strdup("");
-	}
-	return b.data;
+	return s;
 }
 
 static int new_column(struct libscols_table *tb, int id,

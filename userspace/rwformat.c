@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,8 +114,8 @@ size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
 	return len;
 }
 
-/* Append s[start, end), with the @spans of it highlighted when @on is set. */
-static void put_highlighted(struct rw_buf *out, const char *s, size_t start,
+/* Put s[start, end), with the @spans of it highlighted when @on is set. */
+static void put_highlighted(FILE *fp, const char *s, size_t start,
 			    size_t end, const struct rw_span *spans,
 			    size_t nspans, const char *on)
 {
@@ -129,13 +130,11 @@ static void put_highlighted(struct rw_buf *out, const char *s, size_t start,
 			a = pos;
 		if (b > end)
 			b = end;
-		rw_buf_add(out, s + pos, a - pos);
-		rw_buf_puts(out, on);
-		rw_buf_add(out, s + a, b - a);
-		rw_buf_puts(out, RESET);
+		fprintf(fp, "%.*s%s%.*s" RESET, (int)(a - pos), s + pos, on,
+			(int)(b - a), s + a);
 		pos = b;
 	}
-	rw_buf_add(out, s + pos, end - pos);
+	fwrite(s + pos, 1, end - pos, fp);
 }
 
 /* How to put a paragraph. */
@@ -149,7 +148,7 @@ struct para {
 };
 
 /* Wrap @s into lines of st->width columns; returns the widest line. */
-static size_t put_para(struct rw_buf *out, const char *s,
+static size_t put_para(FILE *fp, const char *s,
 		       const struct para *p, const struct rw_style *st)
 {
 	size_t len = strlen(s), pos = 0, widest = 0;
@@ -164,10 +163,10 @@ static size_t put_para(struct rw_buf *out, const char *s,
 				   &start, &end);
 		all.start = start;
 		all.end = end;
-		rw_buf_puts(out, indent);
-		put_highlighted(out, s, start, end, p->spans ? p->spans : &all,
+		fputs(indent, fp);
+		put_highlighted(fp, s, start, end, p->spans ? p->spans : &all,
 				p->spans ? p->nspans : 1, st->color ? p->on : NULL);
-		rw_buf_putc(out, '\n');
+		fputc('\n', fp);
 		w = iw + text_width(s + start, end - start, 0);
 		if (w > widest)
 			widest = w;
@@ -176,88 +175,97 @@ static size_t put_para(struct rw_buf *out, const char *s,
 	return widest;
 }
 
-static void put_plain(struct rw_buf *out, const char *s,
-		      const struct rw_style *st)
+static void put_plain(FILE *fp, const char *s, const struct rw_style *st)
 {
 	const struct para p = { "", "", 0, NULL, NULL, 0 };
 
-	put_para(out, s, &p, st);
+	put_para(fp, s, &p, st);
 }
 
-/* A heading, bold on a terminal and underlined with '=' everywhere. */
-static void put_heading(struct rw_buf *out, const char *s,
-			const struct rw_style *st)
+/* Bold on a terminal; returns the widest line. */
+static size_t put_bold(FILE *fp, const char *s, const struct rw_style *st)
 {
 	const struct para p = { "", "", 0, BOLD, NULL, 0 };
 
-	rw_buf_repeat(out, "=", put_para(out, s, &p, st));
-	rw_buf_putc(out, '\n');
+	return put_para(fp, s, &p, st);
 }
 
-static char *domain_heading(const struct rw_domain *dom)
+/* A heading, bold on a terminal and underlined with '=' everywhere. */
+static void put_heading(FILE *fp, const char *s, const struct rw_style *st)
 {
-	size_t n = strlen(dom->title) + strlen(dom->name) + 4;
-	char *s = malloc(n);
+	size_t w = put_bold(fp, s, st);
 
-	if (s)
-		snprintf(s, n, "%s (%s)", dom->title, dom->name);
-	return s;
+	while (w--)
+		fputc('=', fp);
+	fputc('\n', fp);
+}
+
+/* "TITLE (NAME)", or NULL with @out failed. */
+static char *domain_heading(struct rw_buf *out, const struct rw_domain *dom)
+{
+	char *s;
+
+	if (asprintf(&s, "%s (%s)", dom->title, dom->name) >= 0)
+		return s;
+	out->failed = true;
+	return NULL;
 }
 
 int rw_format_domain(struct rw_buf *out, const struct rw_domain *dom,
 		     const struct rw_style *st)
 {
-	const struct para label = { "", "", 0, BOLD, NULL, 0 };
 	const struct para item = { "  - ", "    ", RW_WRAP_LIST, NULL, NULL, 0 };
-	char *heading = domain_heading(dom);
+	char *heading = out->failed ? NULL : domain_heading(out, dom);
 	size_t i;
 
 	if (!heading)
 		return -1;
-	put_heading(out, heading, st);
+	put_heading(out->fp, heading, st);
 	free(heading);
-	put_plain(out, dom->summary, st);
-	rw_buf_putc(out, '\n');
-	put_plain(out, dom->body, st);
-	rw_buf_putc(out, '\n');
-	put_para(out, "Projects:", &label, st);
+	put_plain(out->fp, dom->summary, st);
+	fputc('\n', out->fp);
+	put_plain(out->fp, dom->body, st);
+	fputc('\n', out->fp);
+	put_bold(out->fp, "Projects:", st);
 	for (i = 0; i < dom->nprojects; i++)
-		put_para(out, dom->project[i], &item, st);
-	return out->failed ? -1 : 0;
+		put_para(out->fp, dom->project[i], &item, st);
+	return rw_buf_flush(out);
 }
 
 int rw_format_about(struct rw_buf *out, const struct rw_about *about,
 		    const struct rw_style *st)
 {
-	put_heading(out, about->title, st);
-	put_plain(out, about->claim, st);
-	rw_buf_putc(out, '\n');
-	put_plain(out, about->pattern, st);
-	return out->failed ? -1 : 0;
+	if (out->failed)
+		return -1;
+	put_heading(out->fp, about->title, st);
+	put_plain(out->fp, about->claim, st);
+	fputc('\n', out->fp);
+	put_plain(out->fp, about->pattern, st);
+	return rw_buf_flush(out);
 }
 
 int rw_format_matches(struct rw_buf *out, const struct rw_results *res,
 		      const struct rw_domain *const *doms,
 		      const struct rw_style *st)
 {
-	const struct para head = { "", "", 0, BOLD, NULL, 0 };
 	size_t i;
 
 	for (i = 0; i < res->n; i++) {
 		const struct rw_match *m = &res->v[i];
 		const struct para text = { "  ", "  ", 0, MATCH, m->spans,
 					   m->nspans };
-		char *heading = domain_heading(doms[m->domain]);
+		char *heading = out->failed ? NULL :
+				domain_heading(out, doms[m->domain]);
 
 		if (!heading)
 			return -1;
 		if (i)
-			rw_buf_putc(out, '\n');
-		put_para(out, heading, &head, st);
+			fputc('\n', out->fp);
+		put_bold(out->fp, heading, st);
 		free(heading);
-		put_para(out, m->sentence, &text, st);
+		put_para(out->fp, m->sentence, &text, st);
 	}
-	return out->failed ? -1 : 0;
+	return rw_buf_flush(out);
 }
 
 /*
@@ -337,38 +345,32 @@ static void fit(const struct rw_table *t, struct layout *lay, size_t width)
 		total--;
 }
 
-/* The columns of a cell's line as add_printable() made it: \xHH is ASCII. */
+/* The columns of a cell's line as put_printable() made it: \xHH is ASCII. */
 static size_t shown_width(const char *s, size_t len)
 {
 	return MB_CUR_MAX == 1 ? len : text_width(s, len, RW_WRAP_TABLE);
 }
 
-/* Add s[start, end) to @b as the table shows it (table_char_width()). */
-static void add_printable(struct rw_buf *b, const char *s, size_t start,
-			  size_t end)
+/* Put s[start, end) as the table shows it (table_char_width()). */
+static void put_printable(FILE *fp, const char *s, size_t start, size_t end)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t n;
 
 	while (start < end) {
 		int w = table_char_width(s + start, end - start, &n);
-		unsigned char c = (unsigned char)s[start];
 
-		if (w < 0) {
-			rw_buf_puts(b, "\xef\xbf\xbd");
-		} else if (w == 4 && MB_CUR_MAX == 1) {
-			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-			rw_buf_add(b, esc, sizeof(esc));
-		} else {
-			rw_buf_add(b, s + start, n);
-		}
+		if (w < 0)
+			fputs("\xef\xbf\xbd", fp);
+		else if (w == 4 && MB_CUR_MAX == 1)
+			fprintf(fp, "\\x%02x", (unsigned char)s[start]);
+		else
+			fwrite(s + start, 1, n, fp);
 		start += n;
 	}
 }
 
-/* Add @s wrapped to @width columns to @b, lines joined by '\n', then a NUL. */
-static void add_wrapped(struct rw_buf *b, const char *s, size_t width,
+/* Put @s wrapped to @width columns, lines joined by '\n', then a NUL. */
+static void put_wrapped(FILE *fp, const char *s, size_t width,
 			unsigned int flags)
 {
 	size_t len = trim_end(s, 0, strlen(s)), pos = 0, start, end;
@@ -376,22 +378,23 @@ static void add_wrapped(struct rw_buf *b, const char *s, size_t width,
 	while (pos < len) {
 		pos = rw_wrap_next(s, len, pos, width, flags | RW_WRAP_TABLE,
 				   &start, &end);
-		add_printable(b, s, start, end);
+		put_printable(fp, s, start, end);
 		if (pos < len)
-			rw_buf_putc(b, '\n');
+			fputc('\n', fp);
 	}
-	rw_buf_putc(b, '\0');
+	fputc('\0', fp);
 }
 
 /*
- * Add the row of wrapped @cells to @out, line by line: each cell's line
- * padded to its column's @width (right-aligned where the column is, if
- * the cell is one line), one space between columns, no trailing space.
- * @bold: 1, each cell bold (the headings); 2, each line (headings of
- * several lines, or of a table without rows).
+ * Put the row of wrapped @cells, line by line: each cell's line padded to
+ * its column's @width (right-aligned where the column is, if the cell is
+ * one line), one space between columns.  Spaces are put only before a
+ * cell's text, so that no line ends with one.  @bold: 1, each cell bold
+ * (the headings); 2, each line (headings of several lines, or of a table
+ * without rows).
  */
-static void add_row(struct rw_buf *out, const struct rw_table *t,
-		    const char **cells, const size_t *width, int bold)
+static void put_row(FILE *fp, const struct rw_table *t, const char **cells,
+		    const size_t *width, int bold)
 {
 	const char *pos[RW_NCOLS];
 	size_t c, nc = t->ncols;
@@ -399,11 +402,10 @@ static void add_row(struct rw_buf *out, const struct rw_table *t,
 
 	memcpy(pos, cells, nc * sizeof(*pos));
 	do {
-		size_t line, pad = 0;
+		size_t spaces = 0;
 
 		if (bold == 2)
-			rw_buf_puts(out, BOLD);
-		line = out->len;
+			fputs(BOLD, fp);
 		more = false;
 		for (c = 0; c < nc; c++) {
 			const char *nl = strchr(pos[c], '\n');
@@ -413,43 +415,43 @@ static void add_row(struct rw_buf *out, const struct rw_table *t,
 			bool right = rw_columns[t->cols[c]].right &&
 				     !strchr(cells[c], '\n');
 
-			rw_buf_repeat(out, " ", pad);
-			pad = 1;
-			if (bold == 1)
-				rw_buf_puts(out, BOLD);
-			if (right)
-				rw_buf_repeat(out, " ", fill);
-			rw_buf_add(out, pos[c], len);
+			spaces += c > 0;
 			if (bold == 1) {
-				if (!right && c + 1 < nc)
-					rw_buf_repeat(out, " ", fill);
-				rw_buf_puts(out, RESET);
-			} else if (!right) {
-				pad += fill;
+				fprintf(fp, "%*s" BOLD, (int)spaces, "");
+				spaces = 0;
 			}
+			if (right)
+				spaces += fill;
+			if (len || bold == 1) {
+				fprintf(fp, "%*s%.*s", (int)spaces, "", (int)len,
+					pos[c]);
+				spaces = 0;
+			}
+			if (bold == 1)
+				fprintf(fp, "%*s" RESET,
+					(int)(!right && c + 1 < nc ? fill : 0), "");
+			else if (!right)
+				spaces += fill;
 			pos[c] += nl ? len + 1 : len;
 			more |= nl != NULL;
 		}
-		if (!out->failed)
-			out->len = line + trim_end(out->data + line, 0,
-						   out->len - line);
 		if (bold == 2)
-			rw_buf_puts(out, RESET);
-		rw_buf_putc(out, '\n');
+			fputs(RESET, fp);
+		fputc('\n', fp);
 	} while (more);
 }
 
 int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 		    const struct rw_style *st)
 {
-	size_t nc = t->ncols, n, i, c, *off = NULL, width[RW_NCOLS] = { 0 };
-	const char **text = NULL;
+	size_t nc = t->ncols, n, i, c, width[RW_NCOLS] = { 0 };
+	const char **text = NULL, *next;
 	struct rw_buf cells;
 	struct layout lay;
 	char tmp[32];
 	int rc = -1, heads;
 
-	if (nc == 0 || nc > RW_NCOLS)
+	if (nc == 0 || nc > RW_NCOLS || out->failed)
 		return -1;
 	measure(t, &lay);
 	fit(t, &lay, st->width);
@@ -457,26 +459,24 @@ int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 	/* The headings, then the cells, each a string in @cells. */
 	n = (t->nrows + 1) * nc;
 	rw_buf_init(&cells);
-	off = calloc(n, sizeof(*off));
 	text = calloc(n, sizeof(*text));
-	if (!off || !text)
+	if (!text || cells.failed)
 		goto out;
 	for (i = 0; i < n; i++) {
 		const struct rw_row *row = i < nc ? NULL : &t->rows[i / nc - 1];
 		int col = t->cols[i % nc];
 
-		c = i % nc;
-		off[i] = cells.len;
-		add_wrapped(&cells, row ? rw_cell_text(row, col, tmp, sizeof(tmp)) :
-			    rw_columns[col].name, lay.width[c],
+		put_wrapped(cells.fp, row ? rw_cell_text(row, col, tmp, sizeof(tmp)) :
+			    rw_columns[col].name, lay.width[i % nc],
 			    col == RW_COL_PROJECTS ? RW_WRAP_LIST : 0);
 	}
-	if (cells.failed)
+	if (rw_buf_flush(&cells))
 		goto out;
 	/* Each column as wide as the widest line of its cells. */
-	for (i = 0; i < n; i++) {
-		const char *p = text[i] = cells.data + off[i];
+	for (i = 0, next = cells.data; i < n; i++) {
+		const char *p = text[i] = next;
 
+		next += strlen(next) + 1;
 		while (*p && (i >= nc || !t->noheadings)) {
 			size_t len = strcspn(p, "\n"), w = shown_width(p, len);
 
@@ -490,12 +490,11 @@ int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 		if (strchr(text[c], '\n') || !t->nrows)
 			heads = 2;
 	for (i = t->noheadings ? 1 : 0; i <= t->nrows; i++)
-		add_row(out, t, text + i * nc, width,
+		put_row(out->fp, t, text + i * nc, width,
 			i == 0 && st->color ? heads : 0);
-	rc = out->failed ? -1 : 0;
+	rc = rw_buf_flush(out);
 out:
 	free(text);
-	free(off);
 	rw_buf_free(&cells);
 	return rc;
 }

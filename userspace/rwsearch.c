@@ -8,6 +8,7 @@
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -24,7 +25,7 @@ enum {
 };
 
 static int add_token(struct rw_tokens *t, size_t start, size_t end,
-		     size_t fstart)
+		     size_t fstart, size_t fend)
 {
 	struct rw_token *v;
 
@@ -40,29 +41,32 @@ static int add_token(struct rw_tokens *t, size_t start, size_t end,
 	t->v[t->n].start = start;
 	t->v[t->n].end = end;
 	t->v[t->n].fstart = fstart;
-	t->v[t->n].flen = t->folded.len - fstart;
+	t->v[t->n].flen = fend - fstart;
 	t->n++;
 	return 0;
 }
 
 int rw_tokenize(const char *s, size_t len, struct rw_tokens *t)
 {
-	size_t i = 0, start = 0, fstart = 0;
+	size_t i = 0, start = 0, fstart = 0, fend = 0;
 	bool in_word = false;
+	FILE *fp;
+	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
-	rw_buf_init(&t->folded);
-	while (i <= len) {
+	fp = open_memstream(&t->folded, &t->folded_len);
+	if (!fp)
+		return -1;
+	while (rc == 0 && i <= len) {
 		uint32_t cp = 0;
 		size_t n = i < len ? rw_utf8_decode(s + i, len - i, &cp) : 0;
 		bool word = n > 0 && rw_cp_is_word(cp);
 
 		if (word && !in_word) {
 			start = i;
-			fstart = t->folded.len;
+			fstart = fend;
 		} else if (!word && in_word) {
-			if (add_token(t, start, i, fstart))
-				goto nomem;
+			rc = add_token(t, start, i, fstart, fend);
 		}
 		in_word = word;
 		if (word) {
@@ -71,24 +75,24 @@ int rw_tokenize(const char *s, size_t len, struct rw_tokens *t)
 
 			/* Only a UTF-8 locale has words outside ASCII. */
 			if (k == (size_t)-1)
-				rw_buf_add(&t->folded, s + i, n);
+				fend += fwrite(s + i, 1, n, fp);
 			else
-				rw_buf_add(&t->folded, enc, k);
+				fend += fwrite(enc, 1, k, fp);
 		}
 		i += n ? n : 1;
 	}
-	if (t->folded.failed)
-		goto nomem;
+	/* fclose() fails if a write did (out of memory). */
+	if (fclose(fp) || rc) {
+		rw_tokens_free(t);
+		return -1;
+	}
 	return 0;
-nomem:
-	rw_tokens_free(t);
-	return -1;
 }
 
 void rw_tokens_free(struct rw_tokens *t)
 {
 	free(t->v);
-	rw_buf_free(&t->folded);
+	free(t->folded);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -138,7 +142,7 @@ static bool token_eq(const struct rw_tokens *a, size_t i,
 	const struct rw_token *x = &a->v[i], *y = &b->v[j];
 
 	return x->flen == y->flen &&
-	       memcmp(a->folded.data + x->fstart, b->folded.data + y->fstart,
+	       memcmp(a->folded + x->fstart, b->folded + y->fstart,
 		      x->flen) == 0;
 }
 

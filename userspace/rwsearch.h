@@ -24,7 +24,8 @@ struct rw_token {
 struct rw_tokens {
 	struct rw_token *v;
 	size_t n, cap;
-	struct rw_buf folded;
+	char *folded;		/* the folded words, one after the other */
+	size_t folded_len;
 };
 
 int rw_tokenize(const char *s, size_t len, struct rw_tokens *t);

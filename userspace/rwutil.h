@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rustwhere: growing output buffer and error reports.
+ * rustwhere: output built in memory, and error reports.
  *
  * Nothing in the library part of the reader (rw*.c) prints or exits: it
  * fills a struct rw_buf or a struct rw_error and returns, so the fuzzer can
@@ -11,23 +11,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
-/* A growing byte string; on allocation failure it sets ->failed and stops. */
+/*
+ * Text written to ->fp, an open_memstream(); after rw_buf_flush() ->data
+ * holds its ->len bytes and a NUL.  ->failed: out of memory (->fp may be
+ * NULL then).
+ */
 struct rw_buf {
-	char *data;		/* NUL-terminated when ->len > 0 */
+	char *data;
 	size_t len;
-	size_t cap;
+	FILE *fp;
 	bool failed;
 };
 
 void rw_buf_init(struct rw_buf *b);
 void rw_buf_free(struct rw_buf *b);
 void rw_buf_reset(struct rw_buf *b);
-bool rw_buf_reserve(struct rw_buf *b, size_t extra);
-void rw_buf_add(struct rw_buf *b, const char *s, size_t n);
-void rw_buf_puts(struct rw_buf *b, const char *s);
-void rw_buf_putc(struct rw_buf *b, char c);
-void rw_buf_repeat(struct rw_buf *b, const char *s, size_t times);
+int rw_buf_flush(struct rw_buf *b);
 const char *rw_buf_str(const struct rw_buf *b);
 
 /* One error, ready to print after "rustwhere: ". */
