@@ -50,13 +50,13 @@ enum {
 	EXIT_WRITE = 4,		/* the output could not be written */
 };
 
-enum { FMT_HUMAN, FMT_JSON, FMT_PAIRS, FMT_RAW };
+enum { FMT_HUMAN = -1 };	/* else an enum rw_scols_mode */
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct ctl {
 	const char *root;
 	const char *output;	/* -o LIST, or NULL */
-	int format;		/* FMT_* */
+	int format;		/* FMT_HUMAN or an RW_SCOLS_* */
 	int color;		/* COLOR_* */
 	size_t width;		/* 0: the terminal's */
 	bool all;
@@ -92,17 +92,13 @@ static const int search_cols[] = {
 
 /*
  * Messages go through warnx() and errx() (<err.h>, as in util-linux):
- * "rustwhere: " and the message.  Bad usage adds errtryhelp()'s hint.
+ * "rustwhere: " and the message.  Bad usage adds util-linux's hint.
  */
-#define errtryhelp(eval) do { \
-	fprintf(stderr, "Try '%s --help' for more information.\n", \
-		program_invocation_short_name); \
-	exit(eval); \
-} while (0)
-
 #define usage_errx(...) do { \
 	warnx(__VA_ARGS__); \
-	errtryhelp(EXIT_USAGE); \
+	fprintf(stderr, "Try '%s --help' for more information.\n", \
+		program_invocation_short_name); \
+	exit(EXIT_USAGE); \
 } while (0)
 
 /* Report a failure of one part of the work, and go on: the status rises. */
@@ -121,8 +117,6 @@ static void report(struct ctl *ctl, int status, const char *fmt, ...)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	FILE *out = stdout;
-
 	fputs("Usage:\n"
 	      " " PROG " [options] [NAME...]\n"
 	      " " PROG " [options] --all\n"
@@ -158,7 +152,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "2 bad usage, 3 the module is not loaded or its files cannot be read,\n"
 	      "4 the output could not be written.\n"
 	      "\n"
-	      "For more details see rustwhere(1).\n", out);
+	      "For more details see rustwhere(1).\n", stdout);
 	exit(EXIT_OK);
 }
 
@@ -199,10 +193,8 @@ static void __attribute__((noreturn)) list_columns(const struct ctl *ctl)
 {
 	struct rw_error err = { 0 };
 
-	if (rw_scols_list_columns(ctl->format == FMT_JSON ? RW_SCOLS_JSON :
-				  ctl->format == FMT_PAIRS ? RW_SCOLS_PAIRS :
-				  RW_SCOLS_RAW, ctl->format == FMT_HUMAN,
-				  stdout, &err))
+	if (rw_scols_list_columns(ctl->format, ctl->format == FMT_HUMAN, stdout,
+				  &err))
 		errx(EXIT_NOROOT, "%s", err.msg);
 	exit(EXIT_OK);
 }
@@ -235,13 +227,13 @@ static void parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->all = true;
 			break;
 		case 'J':
-			set_format(ctl, FMT_JSON);
+			set_format(ctl, RW_SCOLS_JSON);
 			break;
 		case 'P':
-			set_format(ctl, FMT_PAIRS);
+			set_format(ctl, RW_SCOLS_PAIRS);
 			break;
 		case 'r':
-			set_format(ctl, FMT_RAW);
+			set_format(ctl, RW_SCOLS_RAW);
 			break;
 		case 'n':
 			ctl->noheadings = true;
@@ -368,29 +360,6 @@ static void open_root(struct ctl *ctl, struct rw_root *root)
 	errx(EXIT_NOROOT, "%s", err.msg);
 }
 
-/* Read the domain @name into @d->v[i]; report a failure and go on. */
-static void load_one(struct ctl *ctl, struct rw_root *root, const char *name,
-		     struct domains *d, size_t i)
-{
-	struct rw_error err = { 0 };
-
-	if (rw_root_load_domain(root, name, &d->v[i], &err) == 0) {
-		d->ok[i] = &d->v[i];
-		return;
-	}
-	report(ctl, EXIT_NOROOT, "%s", err.msg);
-}
-
-static void domains_alloc(struct domains *d, size_t n)
-{
-	d->n = n;
-	d->v = calloc(n ? n : 1, sizeof(*d->v));
-	d->ok = calloc(n ? n : 1, sizeof(*d->ok));
-	if (!d->v || !d->ok) {
-		errx(EXIT_NOROOT, "out of memory");
-	}
-}
-
 static void domains_free(struct domains *d)
 {
 	size_t i;
@@ -400,15 +369,6 @@ static void domains_free(struct domains *d)
 	free(d->v);
 	free(d->ok);
 	memset(d, 0, sizeof(*d));
-}
-
-static void load_all(struct ctl *ctl, struct rw_root *root, struct domains *d)
-{
-	size_t i;
-
-	domains_alloc(d, root->index.n);
-	for (i = 0; i < root->index.n; i++)
-		load_one(ctl, root, root->index.v[i].name, d, i);
 }
 
 static void unknown_domain(struct ctl *ctl, const struct rw_root *root,
@@ -424,17 +384,30 @@ static void unknown_domain(struct ctl *ctl, const struct rw_root *root,
 		       "' for the list, or '" PROG " search %s')", arg, arg);
 }
 
-/* Read the domains named on the command line, in that order. */
-static void load_named(struct ctl *ctl, struct rw_root *root, struct domains *d)
+/*
+ * Read every domain of the index (@all), or those named on the command
+ * line, in that order; report each failure and go on.
+ */
+static void load_domains(struct ctl *ctl, struct rw_root *root, bool all,
+			 struct domains *d)
 {
-	size_t i;
+	size_t i, n = all ? root->index.n : ctl->nargs;
 
-	domains_alloc(d, ctl->nargs);
-	for (i = 0; i < ctl->nargs; i++) {
-		if (!rw_index_find(&root->index, ctl->args[i]))
-			unknown_domain(ctl, root, ctl->args[i]);
+	d->n = n;
+	d->v = calloc(n ? n : 1, sizeof(*d->v));
+	d->ok = calloc(n ? n : 1, sizeof(*d->ok));
+	if (!d->v || !d->ok)
+		errx(EXIT_NOROOT, "out of memory");
+	for (i = 0; i < n; i++) {
+		const char *name = all ? root->index.v[i].name : ctl->args[i];
+		struct rw_error err = { 0 };
+
+		if (!all && !rw_index_find(&root->index, name))
+			unknown_domain(ctl, root, name);
+		else if (rw_root_load_domain(root, name, &d->v[i], &err) == 0)
+			d->ok[i] = &d->v[i];
 		else
-			load_one(ctl, root, ctl->args[i], d, i);
+			report(ctl, EXIT_NOROOT, "%s", err.msg);
 	}
 }
 
@@ -454,39 +427,41 @@ static bool want_table(const struct ctl *ctl)
 	       (!ctl->search && !ctl->all && ctl->nargs == 0);
 }
 
-/* Print a table of @rows, for people or in a format of libsmartcols. */
-static void print_table(struct ctl *ctl, const char *name,
-			const struct rw_row *rows, size_t nrows)
+/*
+ * A table of the domains read, or of the matches @res when not NULL, for
+ * people or in a format of libsmartcols.
+ */
+static void print_table(struct ctl *ctl, const struct domains *d,
+			const struct rw_results *res)
 {
-	const struct rw_table t = {
-		name, ctl->cols, ctl->ncols, rows, nrows, ctl->noheadings,
+	size_t i, n = 0, max = res ? res->n : d->n;
+	struct rw_row *rows = calloc(max ? max : 1, sizeof(*rows));
+	struct rw_table t = {
+		res ? "matches" : "domains", ctl->cols, ctl->ncols, rows, 0,
+		ctl->noheadings,
 	};
 	struct rw_error err = { 0 };
 	struct rw_buf out;
-
-	if (ctl->format == FMT_HUMAN) {
-		rw_buf_init(&out);
-		print_buf(ctl, &out, rw_format_table(&out, &t, &ctl->style));
-	} else if (rw_scols_print(&t, ctl->format == FMT_JSON ? RW_SCOLS_JSON :
-				  ctl->format == FMT_PAIRS ? RW_SCOLS_PAIRS :
-				  RW_SCOLS_RAW, stdout, NULL, &err)) {
-		report(ctl, EXIT_NOROOT, "%s", err.msg);
-	}
-}
-
-static void print_domains_table(struct ctl *ctl, const struct domains *d)
-{
-	struct rw_row *rows = calloc(d->n ? d->n : 1, sizeof(*rows));
-	size_t i, n = 0;
 
 	if (!rows) {
 		report(ctl, EXIT_NOROOT, "out of memory");
 		return;
 	}
-	for (i = 0; i < d->n; i++)
-		if (d->ok[i])
+	for (i = 0; i < max; i++) {
+		if (res) {
+			rows[n].dom = d->ok[res->v[i].domain];
+			rows[n++].match = &res->v[i];
+		} else if (d->ok[i]) {
 			rows[n++].dom = d->ok[i];
-	print_table(ctl, "domains", rows, n);
+		}
+	}
+	t.nrows = n;
+	if (ctl->format == FMT_HUMAN) {
+		rw_buf_init(&out);
+		print_buf(ctl, &out, rw_format_table(&out, &t, &ctl->style));
+	} else if (rw_scols_print(&t, ctl->format, stdout, NULL, &err)) {
+		report(ctl, EXIT_NOROOT, "%s", err.msg);
+	}
 	free(rows);
 }
 
@@ -523,47 +498,29 @@ static void print_reading(struct ctl *ctl, struct rw_root *root,
 	print_buf(ctl, &out, rc);
 }
 
-static void print_matches(struct ctl *ctl, const struct domains *d,
-			  const struct rw_results *res)
-{
-	struct rw_row *rows;
-	struct rw_buf out;
-	size_t i;
-
-	if (!want_table(ctl)) {
-		rw_buf_init(&out);
-		print_buf(ctl, &out, rw_format_matches(&out, res, d->ok, &ctl->style));
-		return;
-	}
-	rows = calloc(res->n ? res->n : 1, sizeof(*rows));
-	if (!rows) {
-		report(ctl, EXIT_NOROOT, "out of memory");
-		return;
-	}
-	for (i = 0; i < res->n; i++) {
-		rows[i].dom = d->ok[res->v[i].domain];
-		rows[i].match = &res->v[i];
-	}
-	print_table(ctl, "matches", rows, res->n);
-	free(rows);
-}
-
 static void do_search(struct ctl *ctl, struct rw_root *root)
 {
 	struct rw_error err = { 0 };
 	struct rw_results res;
 	struct domains d = { 0 };
+	struct rw_buf out;
 	size_t t;
 
-	load_all(ctl, root, &d);
+	load_domains(ctl, root, true, &d);
 	if (rw_search(d.ok, d.n, &ctl->terms, &res, &err)) {
 		report(ctl, EXIT_NOROOT, "%s", err.msg);
 	} else {
 		for (t = 0; t < res.nterms; t++)
-			if (!res.found[t]) {
-				report(ctl, EXIT_NOTFOUND, "no domain mentions '%s'", ctl->terms.text[t]);
-			}
-		print_matches(ctl, &d, &res);
+			if (!res.found[t])
+				report(ctl, EXIT_NOTFOUND, "no domain mentions '%s'",
+				       ctl->terms.text[t]);
+		if (want_table(ctl)) {
+			print_table(ctl, &d, &res);
+		} else {
+			rw_buf_init(&out);
+			print_buf(ctl, &out, rw_format_matches(&out, &res, d.ok,
+							       &ctl->style));
+		}
 		rw_results_free(&res);
 	}
 	domains_free(&d);
@@ -573,12 +530,9 @@ static void do_domains(struct ctl *ctl, struct rw_root *root)
 {
 	struct domains d = { 0 };
 
-	if (ctl->nargs)
-		load_named(ctl, root, &d);
-	else
-		load_all(ctl, root, &d);
+	load_domains(ctl, root, ctl->nargs == 0, &d);
 	if (want_table(ctl))
-		print_domains_table(ctl, &d);
+		print_table(ctl, &d, NULL);
 	else
 		print_reading(ctl, root, &d);
 	domains_free(&d);
@@ -608,7 +562,7 @@ static void close_stdout(void)
 
 int main(int argc, char **argv)
 {
-	struct ctl ctl = { 0 };
+	struct ctl ctl = { .format = FMT_HUMAN };
 	struct rw_root root;
 	const char *env = getenv("RUSTWHERE_ROOT");
 
