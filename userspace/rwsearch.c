@@ -16,14 +16,6 @@
 #include "rwsearch.h"
 #include "rwutf8.h"
 
-enum {
-	W_NAME = 5,
-	W_TITLE = 5,
-	W_PROJECTS = 4,
-	W_SUMMARY = 3,
-	W_BODY = 1,
-};
-
 static int add_token(struct rw_tokens *t, size_t start, size_t end,
 		     size_t fstart, size_t fend)
 {
@@ -104,16 +96,12 @@ int rw_terms_init(struct rw_terms *terms, const char *const words[], size_t n,
 	memset(terms, 0, sizeof(*terms));
 	terms->text = calloc(n ? n : 1, sizeof(*terms->text));
 	terms->tok = calloc(n ? n : 1, sizeof(*terms->tok));
-	if (!terms->text || !terms->tok) {
-		rw_terms_free(terms);
-		return rw_error_set(err, RW_ENOMEM, "out of memory");
-	}
+	if (!terms->text || !terms->tok)
+		goto nomem;
 	for (i = 0; i < n; i++) {
 		terms->text[i] = words[i];
-		if (rw_tokenize(words[i], strlen(words[i]), &terms->tok[i])) {
-			rw_terms_free(terms);
-			return rw_error_set(err, RW_ENOMEM, "out of memory");
-		}
+		if (rw_tokenize(words[i], strlen(words[i]), &terms->tok[i]))
+			goto nomem;
 		terms->n++;
 		if (terms->tok[i].n == 0) {
 			rw_terms_free(terms);
@@ -122,6 +110,9 @@ int rw_terms_init(struct rw_terms *terms, const char *const words[], size_t n,
 		}
 	}
 	return 0;
+nomem:
+	rw_terms_free(terms);
+	return rw_error_set(err, RW_ENOMEM, "out of memory");
 }
 
 void rw_terms_free(struct rw_terms *terms)
@@ -183,52 +174,39 @@ static size_t count_term(const struct rw_tokens *text,
 	return count;
 }
 
-/* Score @s for all terms; mark the terms found in @found. */
-static int score_field(const char *s, unsigned int weight,
-		       const struct rw_terms *terms, bool *found,
-		       unsigned long *score)
+/*
+ * The occurrences of the terms in s[0, len) into *@count, and the terms
+ * found marked in @found if not NULL; returns how many terms it has, or
+ * -1 when out of memory.
+ */
+static int count_terms(const char *s, size_t len, const struct rw_terms *terms,
+		       bool *found, size_t *count)
 {
 	struct rw_tokens text;
-	size_t t;
+	size_t t, n;
+	int nterms = 0;
 
-	if (rw_tokenize(s, strlen(s), &text))
+	*count = 0;
+	if (rw_tokenize(s, len, &text))
 		return -1;
 	for (t = 0; t < terms->n; t++) {
-		size_t c = count_term(&text, &terms->tok[t], NULL, NULL);
-
-		if (c)
+		n = count_term(&text, &terms->tok[t], NULL, NULL);
+		*count += n;
+		nterms += n > 0;
+		if (n && found)
 			found[t] = true;
-		*score += c * weight;
 	}
 	rw_tokens_free(&text);
-	return 0;
+	return nterms;
 }
 
 /* A candidate sentence: where it is, and how well it matches. */
 struct sentence {
 	const char *s;
 	size_t len;
-	unsigned int nterms;
+	int nterms;
 	size_t count;
 };
-
-static int rate_sentence(struct sentence *c, const struct rw_terms *terms)
-{
-	struct rw_tokens text;
-	size_t t, n;
-
-	c->nterms = 0;
-	c->count = 0;
-	if (rw_tokenize(c->s, c->len, &text))
-		return -1;
-	for (t = 0; t < terms->n; t++) {
-		n = count_term(&text, &terms->tok[t], NULL, NULL);
-		c->count += n;
-		c->nterms += n > 0;
-	}
-	rw_tokens_free(&text);
-	return 0;
-}
 
 static bool is_closer(char c)
 {
@@ -275,7 +253,8 @@ static int best_sentence(const char *s, bool split,
 			break;
 		c.s = s + pos;
 		c.len = split ? sentence_len(c.s, len - pos) : len - pos;
-		if (rate_sentence(&c, terms))
+		c.nterms = count_terms(c.s, c.len, terms, NULL, &c.count);
+		if (c.nterms < 0)
 			return -1;
 		if (c.nterms > best->nterms ||
 		    (c.nterms == best->nterms && c.count > best->count))
@@ -334,19 +313,23 @@ static int match_domain(const struct rw_domain *dom,
 			const struct rw_terms *terms, bool *found,
 			struct rw_match *m)
 {
+	static const unsigned int weight[] = { 5, 5, 4, 3, 1 };
+	const char *field[] = {
+		dom->name, dom->title, dom->projects, dom->summary, dom->body,
+	};
 	struct sentence best = { dom->summary, strlen(dom->summary), 0, 0 };
 	bool *here = calloc(terms->n ? terms->n : 1, sizeof(bool));
-	size_t t;
+	size_t t, count;
 	int rc = -1;
 
 	if (!here)
 		return -1;
-	if (score_field(dom->name, W_NAME, terms, here, &m->score) ||
-	    score_field(dom->title, W_TITLE, terms, here, &m->score) ||
-	    score_field(dom->projects, W_PROJECTS, terms, here, &m->score) ||
-	    score_field(dom->summary, W_SUMMARY, terms, here, &m->score) ||
-	    score_field(dom->body, W_BODY, terms, here, &m->score))
-		goto out;
+	for (t = 0; t < 5; t++) {
+		if (count_terms(field[t], strlen(field[t]), terms, here,
+				&count) < 0)
+			goto out;
+		m->score += count * weight[t];
+	}
 	for (t = 0; t < terms->n; t++) {
 		m->nterms += here[t];
 		found[t] |= here[t];
