@@ -88,8 +88,6 @@ static const int search_cols[] = {
 	RW_COL_NAME, RW_COL_TITLE, RW_COL_SCORE, RW_COL_MATCH,
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /*
  * Messages go through warnx() and errx() (<err.h>, as in util-linux):
  * "rustwhere: " and the message.  Bad usage adds util-linux's hint.

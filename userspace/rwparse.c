@@ -16,10 +16,7 @@
 static const char *const domain_keys[] = {
 	"name", "title", "summary", "projects", "body",
 };
-enum { DK_NAME, DK_TITLE, DK_SUMMARY, DK_PROJECTS, DK_BODY, DK_COUNT };
-
 static const char *const about_keys[] = { "title", "claim", "pattern" };
-enum { AK_TITLE, AK_CLAIM, AK_PATTERN, AK_COUNT };
 
 /*
  * Check the file as a whole: not empty, well-formed UTF-8 without NUL or
@@ -163,13 +160,13 @@ static void key_list(char *out, size_t size, const char *const keys[],
 }
 
 /*
- * Parse a file of known keys into @values (@nkeys strings, all NULL on
+ * Parse a file of known keys into *@values[i] (@nkeys strings, all NULL on
  * entry); @lines gets the line of each.  Each key must be there once, in
  * the order given; other keys are skipped, so a newer module may add some.
  */
 static int parse_record(const char *buf, size_t len, const char *path,
 			const char *const keys[], size_t nkeys,
-			char **values, unsigned int *lines,
+			char **const values[], unsigned int *lines,
 			struct rw_error *err)
 {
 	struct line_iter it = { buf, buf + len, 0 };
@@ -191,17 +188,17 @@ static int parse_record(const char *buf, size_t len, const char *path,
 		k = find_key(keys, nkeys, line, klen);
 		if (k < 0)
 			continue;
-		if (values[k])
+		if (*values[k])
 			return rw_error_set(err, RW_EFORMAT,
 				"%s:%u: duplicate field \"%s\" (first on line %u)",
 				path, it.lineno, keys[k], lines[k]);
-		values[k] = strndup(val, vlen);
-		if (!values[k])
+		*values[k] = strndup(val, vlen);
+		if (!*values[k])
 			return rw_error_set(err, RW_ENOMEM, "%s: out of memory", path);
 		lines[k] = it.lineno;
 	}
 	for (i = 0; i < nkeys; i++)
-		if (!values[i])
+		if (!*values[i])
 			return rw_error_set(err, RW_EFORMAT,
 				"%s: missing field \"%s\"", path, keys[i]);
 	key_list(order, sizeof(order), keys, nkeys);
@@ -212,16 +209,6 @@ static int parse_record(const char *buf, size_t len, const char *path,
 				path, lines[i], keys[i], keys[i - 1],
 				lines[i - 1], order);
 	return 0;
-}
-
-static void free_values(char **values, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(values[i]);
-		values[i] = NULL;
-	}
 }
 
 /* Whether @c is one of the characters of @set, a string literal. */
@@ -413,32 +400,29 @@ int rw_parse_domain(const char *buf, size_t len, const char *path,
 		    const char *expect_name, struct rw_domain *dom,
 		    struct rw_error *err)
 {
-	char *v[DK_COUNT] = { NULL };
-	unsigned int lines[DK_COUNT] = { 0 };
+	char **const v[] = {
+		&dom->name, &dom->title, &dom->summary, &dom->projects,
+		&dom->body,
+	};
+	unsigned int lines[ARRAY_SIZE(v)] = { 0 };
 	int rc;
 
 	memset(dom, 0, sizeof(*dom));
-	rc = parse_record(buf, len, path, domain_keys, DK_COUNT, v, lines, err);
-	if (rc) {
-		free_values(v, DK_COUNT);
-		return rc;
-	}
-	dom->name = v[DK_NAME];
-	dom->title = v[DK_TITLE];
-	dom->summary = v[DK_SUMMARY];
-	dom->projects = v[DK_PROJECTS];
-	dom->body = v[DK_BODY];
-
-	if (expect_name && strcmp(dom->name, expect_name) != 0)
+	rc = parse_record(buf, len, path, domain_keys, ARRAY_SIZE(v), v, lines,
+			  err);
+	if (rc == 0 && expect_name && strcmp(dom->name, expect_name) != 0)
 		rc = rw_error_set(err, RW_EFORMAT,
 			"%s:%u: name \"%s\" does not match the index entry \"%s\"",
-			path, lines[DK_NAME], dom->name, expect_name);
-	else if ((rc = split_projects(dom)) < 0)
-		rc = rw_error_set(err, RW_ENOMEM, "%s: out of memory", path);
-	else if (rc > 0)
-		rc = rw_error_set(err, RW_EFORMAT,
-			"%s:%u: empty entry in the projects list", path,
-			lines[DK_PROJECTS]);
+			path, lines[0], dom->name, expect_name);
+	if (rc == 0) {
+		rc = split_projects(dom);
+		if (rc < 0)
+			rc = rw_error_set(err, RW_ENOMEM, "%s: out of memory", path);
+		else if (rc > 0)
+			rc = rw_error_set(err, RW_EFORMAT,
+				"%s:%u: empty entry in the projects list", path,
+				lines[3]);
+	}
 	if (rc)
 		rw_domain_free(dom);
 	return rc;
@@ -455,18 +439,14 @@ void rw_about_free(struct rw_about *about)
 int rw_parse_about(const char *buf, size_t len, const char *path,
 		   struct rw_about *about, struct rw_error *err)
 {
-	char *v[AK_COUNT] = { NULL };
-	unsigned int lines[AK_COUNT] = { 0 };
+	char **const v[] = { &about->title, &about->claim, &about->pattern };
+	unsigned int lines[ARRAY_SIZE(v)] = { 0 };
 	int rc;
 
 	memset(about, 0, sizeof(*about));
-	rc = parse_record(buf, len, path, about_keys, AK_COUNT, v, lines, err);
-	if (rc) {
-		free_values(v, AK_COUNT);
-		return rc;
-	}
-	about->title = v[AK_TITLE];
-	about->claim = v[AK_CLAIM];
-	about->pattern = v[AK_PATTERN];
-	return 0;
+	rc = parse_record(buf, len, path, about_keys, ARRAY_SIZE(v), v, lines,
+			  err);
+	if (rc)
+		rw_about_free(about);
+	return rc;
 }

@@ -31,6 +31,8 @@ void rw_buf_reset(struct rw_buf *b);
 int rw_buf_flush(struct rw_buf *b);
 const char *rw_buf_str(const struct rw_buf *b);
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* One error, ready to print after "rustwhere: ". */
 struct rw_error {
 	int code;		/* an RW_E* value, 0 when no error */
