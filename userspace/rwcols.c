@@ -182,28 +182,24 @@ static int new_line(struct libscols_table *tb, const struct rw_table *t,
 	return 0;
 }
 
+static int set_mode(struct libscols_table *tb, enum rw_scols_mode mode)
+{
+	if (mode == RW_SCOLS_JSON)
+		return scols_table_enable_json(tb, 1);
+	if (mode == RW_SCOLS_PAIRS)
+		return scols_table_enable_export(tb, 1);
+	return scols_table_enable_raw(tb, 1);
+}
+
 static int fill_table(struct libscols_table *tb, const struct rw_table *t,
 		      enum rw_scols_mode mode)
 {
 	size_t i;
 
-	if (scols_table_set_name(tb, t->name))
+	if (scols_table_set_name(tb, t->name) || set_mode(tb, mode) ||
+	    (mode == RW_SCOLS_RAW &&
+	     scols_table_enable_noheadings(tb, t->noheadings)))
 		return -1;
-	switch (mode) {
-	case RW_SCOLS_JSON:
-		if (scols_table_enable_json(tb, 1))
-			return -1;
-		break;
-	case RW_SCOLS_PAIRS:
-		if (scols_table_enable_export(tb, 1))
-			return -1;
-		break;
-	case RW_SCOLS_RAW:
-		if (scols_table_enable_raw(tb, 1) ||
-		    scols_table_enable_noheadings(tb, t->noheadings))
-			return -1;
-		break;
-	}
 	for (i = 0; i < t->ncols; i++)
 		if (new_column(tb, t->cols[i], mode))
 			return -1;
@@ -228,10 +224,7 @@ int rw_scols_list_columns(enum rw_scols_mode mode, bool human, FILE *out,
 
 	if (!tb)
 		return rw_error_set(err, RW_ENOMEM, "out of memory");
-	if (scols_table_set_name(tb, "columns") ||
-	    (!human && mode == RW_SCOLS_JSON && scols_table_enable_json(tb, 1)) ||
-	    (!human && mode == RW_SCOLS_PAIRS && scols_table_enable_export(tb, 1)) ||
-	    (!human && mode == RW_SCOLS_RAW && scols_table_enable_raw(tb, 1)) ||
+	if (scols_table_set_name(tb, "columns") || (!human && set_mode(tb, mode)) ||
 	    !scols_table_new_column(tb, "NAME", 0, 0) ||
 	    !scols_table_new_column(tb, "TYPE", 0, 0) ||
 	    !scols_table_new_column(tb, "DESCRIPTION", 0, 0))
