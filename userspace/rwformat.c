@@ -19,6 +19,10 @@
 #include "rwformat.h"
 #include "rwutf8.h"
 
+/* wrap_next() flags */
+#define WRAP_LIST	0x1	/* prefer breaking after a comma */
+#define WRAP_TABLE	0x2	/* measure as the table shows: \xHH, U+FFFD */
+
 #define BOLD	"\033[1m"
 #define MATCH	"\033[1;31m"
 #define RESET	"\033[0m"
@@ -63,7 +67,7 @@ static int table_char_width(const char *s, size_t len, size_t *n)
 static size_t char_width(const char *s, size_t len, unsigned int flags,
 			 size_t *n)
 {
-	int w = flags & RW_WRAP_TABLE ? table_char_width(s, len, n) :
+	int w = flags & WRAP_TABLE ? table_char_width(s, len, n) :
 					 rw_char_width(s, len, n);
 
 	return w < 0 ? 1 : (size_t)w;	/* U+FFFD in the table, 1 in prose */
@@ -80,8 +84,13 @@ static size_t text_width(const char *s, size_t len, unsigned int flags)
 	return w;
 }
 
-size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
-		    unsigned int flags, size_t *start, size_t *end)
+/*
+ * The next line of @s (@len bytes) from @pos, at most @width columns:
+ * stores its bytes in [*start, *end) and returns where the following line
+ * starts.  Call until the return value is @len.
+ */
+static size_t wrap_next(const char *s, size_t len, size_t pos, size_t width,
+			unsigned int flags, size_t *start, size_t *end)
 {
 	struct breaks brk = { 0, 0 };
 	size_t i, col = 0;
@@ -98,7 +107,7 @@ size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
 				brk.list = i;
 		}
 		if (col + w > width) {
-			if ((flags & RW_WRAP_LIST) && brk.list > pos)
+			if ((flags & WRAP_LIST) && brk.list > pos)
 				i = brk.list;
 			else if (brk.space > pos)
 				i = brk.space;
@@ -141,7 +150,7 @@ static void put_highlighted(FILE *fp, const char *s, size_t start,
 struct para {
 	const char *first;	/* indent of the first line */
 	const char *rest;	/* indent of the others */
-	unsigned int flags;	/* RW_WRAP_* */
+	unsigned int flags;	/* WRAP_* */
 	const char *on;		/* colour of the spans or of all, or NULL */
 	const struct rw_span *spans;	/* NULL: colour all of it */
 	size_t nspans;
@@ -159,7 +168,7 @@ static size_t put_para(FILE *fp, const char *s,
 		size_t iw = strlen(indent), start, end, w;
 		struct rw_span all;
 
-		pos = rw_wrap_next(s, len, pos, st->width - iw, p->flags,
+		pos = wrap_next(s, len, pos, st->width - iw, p->flags,
 				   &start, &end);
 		all.start = start;
 		all.end = end;
@@ -214,7 +223,7 @@ static char *domain_heading(struct rw_buf *out, const struct rw_domain *dom)
 int rw_format_domain(struct rw_buf *out, const struct rw_domain *dom,
 		     const struct rw_style *st)
 {
-	const struct para item = { "  - ", "    ", RW_WRAP_LIST, NULL, NULL, 0 };
+	const struct para item = { "  - ", "    ", WRAP_LIST, NULL, NULL, 0 };
 	char *heading = out->failed ? NULL : domain_heading(out, dom);
 	size_t i;
 
@@ -299,7 +308,7 @@ static void measure(const struct rw_table *t, struct layout *lay)
 		for (r = 0; r < t->nrows; r++) {
 			const char *s = rw_cell_text(&t->rows[r], t->cols[c],
 						     tmp, sizeof(tmp));
-			size_t cw = text_width(s, strlen(s), RW_WRAP_TABLE);
+			size_t cw = text_width(s, strlen(s), WRAP_TABLE);
 
 			if (cw > w)
 				w = cw;
@@ -348,7 +357,7 @@ static void fit(const struct rw_table *t, struct layout *lay, size_t width)
 /* The columns of a cell's line as put_printable() made it: \xHH is ASCII. */
 static size_t shown_width(const char *s, size_t len)
 {
-	return MB_CUR_MAX == 1 ? len : text_width(s, len, RW_WRAP_TABLE);
+	return MB_CUR_MAX == 1 ? len : text_width(s, len, WRAP_TABLE);
 }
 
 /* Put s[start, end) as the table shows it (table_char_width()). */
@@ -376,7 +385,7 @@ static void put_wrapped(FILE *fp, const char *s, size_t width,
 	size_t len = trim_end(s, 0, strlen(s)), pos = 0, start, end;
 
 	while (pos < len) {
-		pos = rw_wrap_next(s, len, pos, width, flags | RW_WRAP_TABLE,
+		pos = wrap_next(s, len, pos, width, flags | WRAP_TABLE,
 				   &start, &end);
 		put_printable(fp, s, start, end);
 		if (pos < len)
@@ -468,7 +477,7 @@ int rw_format_table(struct rw_buf *out, const struct rw_table *t,
 
 		put_wrapped(cells.fp, row ? rw_cell_text(row, col, tmp, sizeof(tmp)) :
 			    rw_columns[col].name, lay.width[i % nc],
-			    col == RW_COL_PROJECTS ? RW_WRAP_LIST : 0);
+			    col == RW_COL_PROJECTS ? WRAP_LIST : 0);
 	}
 	if (rw_buf_flush(&cells))
 		goto out;

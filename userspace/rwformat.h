@@ -27,18 +27,6 @@ struct rw_style {
 	bool color;		/* bold headings, highlighted matches */
 };
 
-/* rw_wrap_next() flags */
-#define RW_WRAP_LIST	0x1	/* prefer breaking after a comma */
-#define RW_WRAP_TABLE	0x2	/* measure as the table shows: \xHH, U+FFFD */
-
-/*
- * The next line of @s (@len bytes) from @pos, at most @width columns:
- * stores its bytes in [*start, *end) and returns where the following line
- * starts.  Call until the return value is @len.
- */
-size_t rw_wrap_next(const char *s, size_t len, size_t pos, size_t width,
-		    unsigned int flags, size_t *start, size_t *end);
-
 /* Each returns 0, or -1 when out of memory. */
 int rw_format_domain(struct rw_buf *out, const struct rw_domain *dom,
 		     const struct rw_style *st);
