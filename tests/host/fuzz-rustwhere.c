@@ -9,9 +9,9 @@
  * formatted every way the reader can (reading view, search results, table,
  * JSON, pairs, raw), and each output for people is checked: valid UTF-8,
  * and no line wider than the width, measured as the reader measures it
- * (wcwidth() for the prose, libsmartcols' measure for the table).  In
- * the C locale the table must be ASCII (libsmartcols escapes the rest), and
- * may be wider: a \xHH does not fit a column of 2.  A breach aborts, so
+ * (wcwidth(), for the prose and the table alike).  In the C locale the
+ * table must be ASCII (the reader's grid printer escapes the rest as
+ * \xHH), and may be wider: a \xHH does not fit a column of 2.  A breach aborts, so
  * libFuzzer reports it.
  *
  * Built and run for a bounded time by tests/host/run.sh.
