@@ -39,7 +39,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-cache=${RUSTWHERE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rustwhere}
+# The cache, and apt_suite for the packages of other suites.
+. "$top/tests/vm/apt.sh"
 PKG_O=${PKG_O:-$top/build/pkg}
 cycles=${CYCLES:-20}
 logs=$PKG_O/logs
@@ -117,7 +118,6 @@ done
 
 # --- the throwaway Debian roots, built in the background --------------------
 
-. "$top/tests/vm/apt.sh"
 # base_tar RELEASE KERNEL: the cached tarball of a root of RELEASE with DKMS,
 # openssl (DKMS signs with it) and the headers of KERNEL.
 base_tar() {
