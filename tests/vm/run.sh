@@ -39,10 +39,11 @@
 # it ran, "mode_MODE end", "boots retried: N" and the totals.  A row the
 # archive no longer serves is counted as skipped.
 #
-# Environment: KVERS, VM_LANES, VM_TIMEOUT (seconds a boot may take, 900),
-# CYCLES (the guest suite's insmod/rmmod cycles: 300 on x86, 100 on ARM,
-# whose TCG is slower), O (build directory), RUSTWHERE_CACHE, RUSTWHERE_ACCEL;
-# each mode's own at the head of its function.
+# Environment: KVERS, VM_LANES (1 for bench), VM_TIMEOUT (seconds a boot
+# may take, 900), CYCLES (the guest suite's insmod/rmmod cycles: 300 on
+# x86, 100 on ARM, whose TCG is slower), O (build directory),
+# RUSTWHERE_CACHE, RUSTWHERE_ACCEL; each mode's own at the head of its
+# function.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +67,8 @@ say() { echo "vm: $*" >&2; }
 . "$top/tests/secureboot/mode.sh"
 
 mode=${1:-}
+# The benchmark's guests one at a time: a second one would share the cores.
+[ "$mode" = bench ] && lanes=${VM_LANES:-1}
 if [ -z "$mode" ] || ! command -v "mode_$mode" > /dev/null 2>&1; then
 	die "usage: $0 check|bench|boots|demo|debug|soak|secureboot [ROW...]"
 fi
