@@ -28,7 +28,9 @@
 #   install of both packages with the headers of that release's kernel of
 #   the test matrix, where that release's DKMS builds and signs the module,
 #   the reader runs; the DKMS-built module then passes the guest tests in
-#   that kernel, in the VM; apt-get purge leaves nothing of the packages.
+#   that kernel, in the VM; the headers of kernels it cannot be built for
+#   (fake-headers.sh) install cleanly beside it (unsupported, below);
+#   apt-get purge leaves nothing of the packages.
 #
 # Environment: KVERS (kernels, as tests/vm/kernels.sh), RUSTWHERE_CACHE,
 # PKG_O (outputs and logs, default build/pkg), CYCLES (default 20).
@@ -473,6 +475,76 @@ snapshot() {
 		LC_ALL=C sort > "$1"
 }
 
+# unsupported RELEASE KERNEL: beside KERNEL, the headers of kernels
+# rustwhere cannot be built for (tests/pkg/fake-headers.sh), installed
+# with apt-get as a user's would be.  DKMS skips each one and says why;
+# apt-get and dpkg end with everything configured; KERNEL keeps its
+# module, also when rustwhere-dkms is installed again.  Then the headers
+# are purged.
+unsupported() {
+	kern=$2
+	cp "$here/fake-headers.sh" "$root/tmp/" || return 1
+	fakes="5.4.0-rwtest-old:old 6.99.0-rwtest-noops:noops 6.99.1-rwtest-nocc:nocc"
+	for f in $fakes; do
+		check "[$1] linux-headers-${f%:*} ($2's, lacking what rustwhere needs: ${f#*:})" \
+			inroot sh /tmp/fake-headers.sh "$2" "${f%:*}" "${f#*:}" "/tmp/debs/linux-headers-${f%:*}.deb"
+	done
+	# install_ok WHY APT-GET-ARGS...: apt-get succeeds, dpkg has nothing
+	# half-done, DKMS built nothing for the fakes, KERNEL keeps its module.
+	install_ok() {
+		why=$1
+		shift
+		out=$(inroot apt-get install -y "$@" 2>&1)
+		rc=$?
+		echo "$out" | grep -E -i "rustwhere|dkms|exclusive|error" | head -n 20
+		echo "apt-get: exit $rc"
+		[ "$rc" -eq 0 ] || return 1
+		audit=$(inroot dpkg --audit)
+		[ -z "$audit" ] || { echo "dpkg --audit: $audit"; return 1; }
+		for f in $fakes; do
+			case $why in
+			*"${f#*:}"*)
+				echo "$out" | grep -q "rustwhere: not built for ${f%:*}: " ||
+					{ echo "no reason said for ${f%:*}"; return 1; }
+				;;
+			esac
+			# "added" is all that dkms status may say for it, and the
+			# kernel has no rustwhere.ko.
+			! inroot dkms status rustwhere -k "${f%:*}" | grep -F -e "${f%:*}" || return 1
+			! find "$root/lib/modules/${f%:*}" -name 'rustwhere.ko*' 2> /dev/null | grep . || return 1
+		done
+		inroot dkms status rustwhere | grep -x "rustwhere/$version, $kern, x86_64: installed"
+	}
+	for f in $fakes; do
+		check "[$1] apt-get install linux-headers-${f%:*}: DKMS skips it (${f#*:}), dpkg is left with nothing half-configured" \
+			install_ok "${f#*:}" "/tmp/debs/linux-headers-${f%:*}.deb"
+	done
+	check "[$1] with those kernels present, apt-get install --reinstall rustwhere-dkms succeeds and $2 keeps its module" \
+		install_ok none --reinstall "/tmp/debs/${deb_dkms##*/}"
+
+	check_old_make() {
+		inroot sh -c "rm -rf /tmp/rw && cp -r /usr/src/rustwhere-$version /tmp/rw" || return 1
+		out=$(inroot make -C /lib/modules/5.4.0-rwtest-old/build M=/tmp/rw modules 2>&1)
+		rc=$?
+		echo "$out" | grep -F '***'
+		echo "make: exit $rc"
+		[ "$rc" -ne 0 ] && [ -z "$(find "$root/tmp/rw" -name '*.o')" ] &&
+			echo "$out" | grep -q "rustwhere needs Linux 5.6 or newer (struct proc_ops); these headers are 5.4.0-rwtest-old" &&
+			inroot make -C /lib/modules/5.4.0-rwtest-old/build M=/tmp/rw clean
+	}
+	check "[$1] make against headers older than 5.6 stops at once: \"rustwhere needs Linux 5.6 or newer\"; make clean works" \
+		check_old_make
+	# The make above, run in the 5.4 headers' tree as a user's would be,
+	# leaves kbuild's own files there (Linux 7: .gitignore, source),
+	# which dpkg does not own: they go with the tree.
+	purge_fakes() {
+		# shellcheck disable=SC2046 # the packages, as words
+		inroot apt-get purge -y $(for f in $fakes; do echo "linux-headers-${f%:*}"; done) &&
+			rm -rf "$root"/usr/src/linux-headers-*-rwtest-*
+	}
+	check "[$1] apt-get purge of those headers" purge_fakes
+}
+
 # on_release RELEASE KERNEL_SUITE KERNEL: the packages installed, used and
 # purged in a root of RELEASE; the module DKMS built there is kept in
 # $work/ko/deb-RELEASE/KERNEL for the VM.
@@ -554,6 +626,8 @@ on_release() {
 	}
 	check "[$rel] rustwhere --version prints \"rustwhere $version\"; it lists every domain of the packaged content" \
 		check_root_reader
+
+	unsupported "$rel" "$k"
 
 	check "[$rel] apt-get purge rustwhere rustwhere-dkms" inroot apt-get purge -y rustwhere rustwhere-dkms
 
