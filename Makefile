@@ -126,18 +126,38 @@ KREL	= $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 # left to the target system.  The kernel's own signing step of modules_install
 # (CONFIG_MODULE_SIG_ALL) is turned off where the tree has no kernel key,
 # as distribution headers do not ship it: "make sign" signs with yours.
+#
+# DKMS puts its copy in updates/dkms: both are in depmod's "updates", where
+# the one it happens to read last would win.  This copy wins, for it is
+# the one installed by hand: depmod.d(5)'s override for that kernel, in
+# PREFIX/lib/depmod.d (kmod reads /usr/local/lib/depmod.d and /lib/depmod.d),
+# says so (its kernel version is a regular expression, where Debian's
+# "+" is a bracket: kmod takes a backslash for its own),
+# and make install says when DKMS has a copy of its own.
+DEPMOD_CONF = $(DESTDIR)$(PREFIX)/lib/depmod.d/rustwhere-$(KREL).conf
 install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
 		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) modules_install
+	install -d $(dir $(DEPMOD_CONF))
+	printf '%s\n' '# make install: this rustwhere.ko wins over the one of DKMS (updates/dkms)' \
+		'override rustwhere ^$(subst +,[+],$(subst .,[.],$(KREL)))$$ $(INSTALL_MOD_DIR)/module' > $(DEPMOD_CONF)
 	$(if $(DESTDIR),,depmod -a $(KREL))
+	@for ko in $(DESTDIR)/lib/modules/$(KREL)/updates/dkms/rustwhere.ko*; do \
+		[ -e "$$ko" ] || continue; \
+		echo "rustwhere: DKMS has its own copy for $(KREL), $${ko#$(DESTDIR)};" \
+			"this one, in $(INSTALL_MOD_DIR)/module, is the one modprobe loads" \
+			"($(patsubst $(DESTDIR)%,%,$(DEPMOD_CONF))) until make uninstall" >&2; \
+	done
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -D -m 0644 userspace/proc_rustwhere.5 $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
 
 # Kbuild installs the module by its path in the tree: updates/module/.
+# DKMS's copy (updates/dkms) is DKMS's to remove, never this target's.
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/module/rustwhere.ko*
 	rmdir $(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/module 2> /dev/null || true
+	rm -f $(DEPMOD_CONF)
 	$(if $(DESTDIR),,depmod -a $(KREL))
 	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/proc_rustwhere.5
@@ -162,8 +182,9 @@ sign:
 	$(KDIR)/scripts/sign-file $(SIGN_HASH) $(SIGN_KEY) $(SIGN_CERT) $(SIGN_KO)
 	@modinfo -F signer $(SIGN_KO) | sed 's/^/rustwhere: $(notdir $(SIGN_KO)) signed by /'
 
-# DKMS: the source tree DKMS builds from is dkms.conf, Kbuild, VERSION and
-# module/ (sources and content/), in /usr/src/rustwhere-VERSION; dkms.conf
+# DKMS: the source tree DKMS builds from is dkms.conf (with its POST_INSTALL
+# script), Kbuild, VERSION and module/ (sources and content/), in
+# /usr/src/rustwhere-VERSION; dkms.conf
 # gets the version from VERSION there, in place of its #MODULE_VERSION#.
 # DKMS_FLAGS passes more options to dkms (--dkmstree, --no-depmod, ...).
 DKMS_SRC   = $(DESTDIR)/usr/src/rustwhere-$(VERSION)
@@ -171,6 +192,7 @@ DKMS_FLAGS ?=
 dkms-src:
 	install -d $(DKMS_SRC)/module/content
 	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
+	install -m 0755 dkms-post-install.sh $(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(VERSION)/g' dkms.conf > $(DKMS_SRC)/dkms.conf
 	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' $(DKMS_SRC)/dkms.conf || { \
 		echo "rustwhere: dkms.conf has no PACKAGE_VERSION=\"#MODULE_VERSION#\" to put $(VERSION) in" >&2; exit 1; }

@@ -179,6 +179,7 @@ for k in $kvers; do
 	check_install_files() {
 		got=$(cd "$dest" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 		want=$(printf '%s\n' "lib/modules/$k/updates/module/rustwhere.ko" \
+			"usr/lib/depmod.d/rustwhere-$k.conf" \
 			usr/bin/rustwhere usr/share/bash-completion/completions/rustwhere \
 			usr/share/man/man1/rustwhere.1 usr/share/man/man5/proc_rustwhere.5 | LC_ALL=C sort)
 		echo "installed:"
@@ -202,6 +203,27 @@ for k in $kvers; do
 	check "[$k] the installed module is version $version for $k, and modprobe finds it after depmod" \
 		check_install_modprobe
 
+	# DKMS's copy beside it (the same module, in updates/dkms), then make
+	# install again: it says that DKMS has one, and depmod with make
+	# install's depmod.d picks make install's, as modinfo -n shows, even
+	# where a configuration searches updates/dkms first (without make
+	# install's file, DKMS's copy wins there).
+	check_two_copies() {
+		ko=$(find "$dest/lib/modules/$k/updates/module" -name 'rustwhere.ko*') &&
+			mkdir -p "$dest/lib/modules/$k/updates/dkms" &&
+			cp "$ko" "$dest/lib/modules/$k/updates/dkms/" || return 1
+		out=$(make -C "$src" install KDIR="$(hdr "$k")" DESTDIR="$dest" PREFIX=/usr 2>&1) ||
+			{ echo "$out"; return 1; }
+		echo "$out" | grep "^rustwhere: DKMS has its own copy for $k" || return 1
+		echo "search updates/dkms updates built-in" > "$work/dkms-first.conf"
+		depmod -b "$dest" -C "$work/dkms-first.conf" -C "$dest/usr/lib/depmod.d" "$k" || return 1
+		picked=$(modinfo -b "$dest" -k "$k" -n rustwhere) || return 1
+		echo "modinfo -n rustwhere: $picked"
+		case $picked in "$dest/lib/modules/$k/updates/module/rustwhere.ko"*) ;; *) return 1 ;; esac
+	}
+	check "[$k] with DKMS's copy in updates/dkms, make install says so, and its copy is the one modprobe loads (modinfo -n)" \
+		check_two_copies
+
 	check_install_version() {
 		out=$("$dest/usr/bin/rustwhere" --version) || return 1
 		echo "$out"
@@ -219,12 +241,12 @@ for k in $kvers; do
 
 	check_uninstall() {
 		make -C "$src" uninstall KDIR="$(hdr "$k")" DESTDIR="$dest" PREFIX=/usr || return 1
-		rm -f "$dest/lib/modules/$k"/modules.* # depmod's, from the check above
-		left=$(find "$dest" -type f)
+		rm -f "$dest/lib/modules/$k"/modules.* # depmod's, from the checks above
+		left=$(cd "$dest" && find . -type f | sed 's|^\./||')
 		echo "left: $left"
-		[ -z "$left" ]
+		[ "$(echo "$left" | sed 's/\.ko\.[a-z]*$/.ko/')" = "lib/modules/$k/updates/dkms/rustwhere.ko" ]
 	}
-	check "[$k] make uninstall removes every file make install put" check_uninstall
+	check "[$k] make uninstall removes every file make install put, and not DKMS's copy" check_uninstall
 done
 
 # --- DKMS ------------------------------------------------------------------
@@ -246,8 +268,8 @@ check_dkms_src() {
 	make -C "$work/src" dkms-src DESTDIR="$droot" || return 1
 	d=$droot/usr/src/rustwhere-$version
 	(cd "$d" && find . -type f | LC_ALL=C sort)
-	for f in dkms.conf Kbuild VERSION module/Kbuild module/main.c module/content.c \
-		module/content/index; do
+	for f in dkms.conf dkms-post-install.sh Kbuild VERSION module/Kbuild module/main.c \
+		module/content.c module/content/index; do
 		[ -f "$d/$f" ] || { echo "missing: $f"; return 1; }
 	done
 	grep -x "PACKAGE_VERSION=\"$version\"" "$d/dkms.conf" || { echo "dkms.conf: not version $version"; return 1; }
@@ -297,6 +319,27 @@ check_dkms_status() {
 	done
 }
 check "dkms status: rustwhere/$version installed for $(echo "$kvers" | paste -sd " " -)" check_dkms_status
+
+# A copy of make install's (updates/module) in the install tree, then dkms
+# install again: dkms.conf's POST_INSTALL says that copy is the one
+# modprobe loads.  (DKMS 3.0 then keeps that copy of the same version and
+# installs none of its own: dkms install --force puts DKMS's back.)
+check_dkms_two_copies() {
+	t=$droot/lib/modules/$k1
+	mkdir -p "$t/updates/module" && cp "$t/updates/dkms/rustwhere.ko" "$t/updates/module/" || return 1
+	dkms_t uninstall --no-depmod "rustwhere/$version" -k "$k1" || return 1
+	out=$(dkms_t install --no-depmod "rustwhere/$version" -k "$k1" --kernelsourcedir "$(hdr "$k1")" 2>&1)
+	rc=$?
+	rm -r "$t/updates/module"
+	echo "$out"
+	[ "$rc" -eq 0 ] &&
+		echo "$out" | grep -q "^rustwhere: make install's copy, $t/updates/module/rustwhere.ko, is there too" &&
+		dkms_t install --force --no-depmod "rustwhere/$version" -k "$k1" \
+			--kernelsourcedir "$(hdr "$k1")" > /dev/null &&
+		[ -f "$t/updates/dkms/rustwhere.ko" ]
+}
+check "[$k1] dkms install, with make install's copy there too, says that copy is the one modprobe loads" \
+	check_dkms_two_copies
 
 # The Makefile's own way, for the kernel whose headers are furthest from
 # /usr/src: make dkms-install (dkms-src, dkms add, dkms install), then
