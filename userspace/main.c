@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "rwcols.h"
+#include "rwdiag.h"
 #include "rwformat.h"
 #include "rwparse.h"
 #include "rwroot.h"
@@ -55,6 +56,7 @@ enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct ctl {
 	const char *root;
+	const char *sysroot;	/* RUSTWHERE_SYSROOT, or NULL */
 	const char *output;	/* -o LIST, or NULL */
 	int format;		/* FMT_HUMAN or an RW_SCOLS_* */
 	int color;		/* COLOR_* */
@@ -197,6 +199,17 @@ static void __attribute__((noreturn)) list_columns(const struct ctl *ctl)
 	exit(EXIT_OK);
 }
 
+/* -V: the reader's version; and the module's, when it is loaded. */
+static void __attribute__((noreturn)) print_version(const struct ctl *ctl)
+{
+	char version[64];
+
+	printf(PROG " %s\n", RUSTWHERE_VERSION);
+	if (rw_diag_loaded(ctl->sysroot, version, sizeof(version)) && *version)
+		printf("module %s\n", version);
+	exit(EXIT_OK);
+}
+
 enum { OPT_ROOT = 0x100, OPT_COLOR };
 
 static void parse_options(struct ctl *ctl, int argc, char **argv)
@@ -254,8 +267,7 @@ static void parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf(PROG " %s\n", RUSTWHERE_VERSION);
-			exit(EXIT_OK);
+			print_version(ctl);
 		case ':':
 			usage_errx("option '%s' requires an argument", argv[optind - 1]);
 		default:
@@ -345,17 +357,53 @@ static bool want_color(const struct ctl *ctl)
 	return isatty(STDOUT_FILENO);
 }
 
+/*
+ * The default root does not exist and the module is not loaded: say why,
+ * from what rwdiag.c finds for the running kernel, a line at a time.
+ */
+static void __attribute__((noreturn)) not_there(const struct ctl *ctl,
+						const struct rw_diag *d)
+{
+	struct rw_buf out;
+	char *line, *save = NULL;
+
+	rw_buf_init(&out);
+	if (rw_diag_explain(d, ctl->root, &out)) {
+		rw_buf_free(&out);
+		errx(EXIT_NOROOT, "%s does not exist: the rustwhere module is not loaded",
+		     ctl->root);
+	}
+	for (line = strtok_r(out.data, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		warnx("%s", line);
+	rw_buf_free(&out);
+	exit(EXIT_NOROOT);
+}
+
 static void open_root(struct ctl *ctl, struct rw_root *root)
 {
 	struct rw_error err = { 0 };
+	struct rw_diag d;
 
 	if (rw_root_open(root, ctl->root, &err) == 0)
 		return;
-	if (err.code == RW_ENOROOT && strcmp(ctl->root, RW_DEFAULT_ROOT) == 0)
-		errx(EXIT_NOROOT, "%s does not exist: the rustwhere module is not loaded "
-		     "(load it with 'sudo modprobe rustwhere' or 'sudo insmod rustwhere.ko')",
-		     ctl->root);
+	if (err.code == RW_ENOROOT && strcmp(ctl->root, RW_DEFAULT_ROOT) == 0) {
+		rw_diag_probe(&d, ctl->sysroot);
+		if (!d.loaded)
+			not_there(ctl, &d);
+	}
 	errx(EXIT_NOROOT, "%s", err.msg);
+}
+
+/* A module of another version than the reader's: say so, and go on. */
+static void check_module_version(const struct ctl *ctl)
+{
+	char version[64];
+
+	if (rw_diag_loaded(ctl->sysroot, version, sizeof(version)) && *version &&
+	    strcmp(version, RUSTWHERE_VERSION) != 0)
+		warnx("the loaded module is version %s, this reader is %s",
+		      version, RUSTWHERE_VERSION);
 }
 
 static void domains_free(struct domains *d)
@@ -563,17 +611,20 @@ int main(int argc, char **argv)
 	struct ctl ctl = { .format = FMT_HUMAN };
 	struct rw_root root;
 	const char *env = getenv("RUSTWHERE_ROOT");
+	const char *sysroot = getenv(RW_DIAG_SYSROOT_ENV);
 
 	/* C.UTF-8, not the user's locale (glibc also knows it as C.utf8). */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "C.utf8");
 	atexit(close_stdout);
 	ctl.root = env && *env ? env : RW_DEFAULT_ROOT;
+	ctl.sysroot = sysroot && *sysroot ? sysroot : NULL;
 	parse_options(&ctl, argc, argv);
 	check_usage(&ctl);
 	ctl.style.width = output_width(&ctl);
 	ctl.style.color = want_color(&ctl);
 
+	check_module_version(&ctl);
 	open_root(&ctl, &root);
 	if (ctl.search)
 		do_search(&ctl, &root);

@@ -28,6 +28,10 @@ expected=$fixtures/expected
 # shellcheck disable=SC2034 # used by run.sh and ts/*.sh, which source this file
 userspace=$top/userspace
 trees=$tmp/trees
+# The reader's view of the system (/lib/modules, /sys/module, efivars):
+# an empty one, so that a rustwhere module the host has, loaded or not,
+# changes no output; ts/diag.sh makes the fake systems it needs.
+export RUSTWHERE_SYSROOT=$tmp/sysroot-empty
 
 BIN=
 RUN=()
@@ -84,7 +88,7 @@ overlay() {
 
 make_trees() {
 	local d i
-	mkdir -p "$trees"
+	mkdir -p "$trees" "$RUSTWHERE_SYSROOT"
 	tree good
 	overlay extra "$fixtures/extra"
 	overlay quoting "$fixtures/quoting"

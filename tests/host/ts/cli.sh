@@ -34,13 +34,15 @@ check_unreadable() {
 	cmp "$wd/err" - <<< "rustwhere: cannot open bad-unreadable-root: Permission denied"
 }
 
-# Without the module: one line that says how to load it, exit 3.
+# Without the module, on the empty system of functions.sh: two lines that
+# say it is not installed and how to install it, exit 3 (ts/diag.sh has
+# the other cases, word for word).
 check_not_loaded() {
 	(env -u RUSTWHERE_ROOT "${RUN[@]}" "$BIN" cli) > "$wd/out" 2> "$wd/err"
 	status=$?
 	[ "$status" -eq 3 ] || { echo "exit $status, want 3"; return 1; }
-	{ [ "$(wc -l < "$wd/err")" -eq 1 ] && grep -q 'sudo modprobe rustwhere' "$wd/err" &&
-		grep -q 'insmod' "$wd/err" && grep -q '^rustwhere: /proc/rustwhere ' "$wd/err"; } ||
+	{ [ "$(wc -l < "$wd/err")" -eq 2 ] && grep -q 'not installed for this kernel' "$wd/err" &&
+		grep -q 'sudo dkms autoinstall' "$wd/err" && grep -q '^rustwhere: /proc/rustwhere ' "$wd/err"; } ||
 		{ cat "$wd/err"; return 1; }
 }
 
@@ -102,7 +104,7 @@ fi
 if [ -e /proc/rustwhere ]; then
 	t_skip "module not loaded: how to load it, exit 3" "/proc/rustwhere exists here"
 else
-	t_check "module not loaded: one line on how to load it, exit 3" check_not_loaded
+	t_check "module not loaded: two lines on how to install it, exit 3" check_not_loaded
 fi
 t_check "--help lists the options, -H the columns; --version prints VERSION" check_help_version
 t_check "a write error (stdout on /dev/full) is reported, exit 4" check_write_error
