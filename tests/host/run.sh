@@ -8,8 +8,8 @@
 #
 #   GROUP                 the groups of cases to run, each a file of ts/
 #                         over the helpers of functions.sh: golden json
-#                         pairs locales terminal cli completion install
-#                         (default: all)
+#                         pairs locales terminal cli diag completion
+#                         install (default: all)
 #   --memcheck-valgrind   run the reader under valgrind (the plain build)
 #   --memcheck-asan       run the reader built with ASan and UBSan
 #                         (userspace/Makefile's "make asan")
@@ -41,9 +41,9 @@ export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-25}
-all_groups=(golden json pairs locales terminal cli completion install)
+all_groups=(golden json pairs locales terminal cli diag completion install)
 # The groups that run the reader, again under each memcheck.
-reader_groups=(golden json pairs locales terminal cli)
+reader_groups=(golden json pairs locales terminal cli diag)
 
 update=0
 memchecks=()
