@@ -262,6 +262,17 @@ if [ -x "$reader" ]; then
 		done
 	}
 	check "the reader formats the module's files as it does the same content elsewhere" check_reader
+	# --version names the loaded module's version too; the two agree, so
+	# nothing warns.
+	check_reader_version() {
+		out=$("$reader" --version 2> "$tmp/r-version-err") || return 1
+		echo "$out"
+		cat "$tmp/r-version-err"
+		[ "$(echo "$out" | sed -n 2p)" = "module $(cat /sys/module/rustwhere/version)" ] &&
+			[ "$(echo "$out" | sed -n 1p)" = "rustwhere $(cat /sys/module/rustwhere/version)" ] &&
+			[ ! -s "$tmp/r-version-err" ]
+	}
+	check "rustwhere --version names the loaded module's version, the reader's own" check_reader_version
 	# The host compares this with its own output for the same content.
 	echo "# reader-output-begin"
 	"$reader" --color=never --width 80 --all 2>&1 | sed 's/^/# | /'
@@ -300,13 +311,30 @@ check_unloaded() {
 check "after rmmod, no $proc and no module" check_unloaded
 
 if [ -x "$reader" ]; then
-	check_reader_unloaded() {
+	# Why it is not there: a rustwhere.ko* for this kernel that is not
+	# loaded (modprobe); then, with that file moved away, none (the
+	# headers, DKMS, make install).
+	reader_unloaded_says() {
 		out=$("$reader" 2>&1)
 		rc=$?
 		echo "exit $rc: $out"
-		[ $rc -eq 3 ] && [ -n "$out" ]
+		[ $rc -eq 3 ] && echo "$out" | grep -q "$1" && echo "$out" | grep -q "$2"
 	}
-	check "the reader says the module is not loaded, exit status 3" check_reader_unloaded
+	check_reader_unloaded() {
+		ko_here=$(find "/lib/modules/$(uname -r)" -name 'rustwhere.ko*' 2>/dev/null | head -n 1)
+		if [ -n "$ko_here" ]; then
+			reader_unloaded_says "the rustwhere module is installed ($ko_here) but not loaded" \
+				"load it with 'sudo modprobe rustwhere'" || return 1
+			mv "$ko_here" "$tmp/ko-aside" || return 1
+		fi
+		reader_unloaded_says "the rustwhere module is not installed for this kernel, $(uname -r) " \
+			"sudo apt-get install linux-headers-$(uname -r)"
+		rc=$?
+		[ -z "$ko_here" ] || mv "$tmp/ko-aside" "$ko_here" || return 1
+		return $rc
+	}
+	check "the reader says why the module is not there (installed but not loaded; not installed), exit status 3" \
+		check_reader_unloaded
 fi
 
 # --- modprobe --------------------------------------------------------------
