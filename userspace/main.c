@@ -326,20 +326,32 @@ static void check_usage(struct ctl *ctl)
 	}
 }
 
-/* The width for people: --width, else the terminal's, else 80. */
+/*
+ * The width for people: --width, else the terminal's, else COLUMNS (a
+ * number, as util-linux's get_terminal_width() takes it), else 80.
+ */
 static size_t output_width(const struct ctl *ctl)
 {
+	const char *columns = getenv("COLUMNS");
 	struct winsize ws;
+	unsigned long cols = 0;
+	char *end;
 
 	if (ctl->width)
 		return ctl->width;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col > 0) {
-		if (ws.ws_col < RW_WIDTH_MIN)
-			return RW_WIDTH_MIN;
-		return ws.ws_col > RW_WIDTH_MAX ? RW_WIDTH_MAX : ws.ws_col;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		cols = ws.ws_col;
+	if (!cols && columns && isdigit((unsigned char)*columns)) {
+		errno = 0;
+		cols = strtoul(columns, &end, 10);
+		if (errno || *end)
+			cols = 0;
 	}
-	return 80;
+	if (!cols)
+		return 80;
+	if (cols < RW_WIDTH_MIN)
+		return RW_WIDTH_MIN;
+	return cols > RW_WIDTH_MAX ? RW_WIDTH_MAX : cols;
 }
 
 /* auto: only on a terminal, and never with NO_COLOR set or TERM=dumb. */

@@ -59,6 +59,35 @@ check_terminal() {
 	cmp "$wd/out" <(cd "$trees" && "${vg[@]}" "$BIN" --root good --width 80 --color=never cli)
 }
 
+# COLUMNS, as util-linux's get_terminal_width() takes it: the width where
+# stdout is no terminal; a terminal's own width and --width win over it;
+# what is not a number is ignored.
+check_columns() {
+	local vg=("${RUN[@]}") junk
+	# at WANT COLUMNS ARGS...: with COLUMNS, the reader prints WANT.
+	at() {
+		local want=$1 c=$2
+		shift 2
+		(cd "$trees" && COLUMNS=$c "${vg[@]}" "$BIN" --root good --color=never "$@" cli) > "$wd/out" ||
+			return 1
+		cmp "$wd/$want" "$wd/out"
+	}
+	rw --root good --width 50 --color=never cli
+	cp "$wd/out" "$wd/want-50"
+	rw --root good --width 80 --color=never cli
+	cp "$wd/out" "$wd/want-80"
+	cmp -s "$wd/want-50" "$wd/want-80" && { echo "50 and 80 columns look the same"; return 1; }
+	at want-50 50 || { echo "COLUMNS=50: not 50 columns"; return 1; }
+	at want-50 30 --width 50 || { echo "COLUMNS=30 --width 50: not 50 columns"; return 1; }
+	for junk in abc 50x "" 0 -50 " 50"; do
+		at want-80 "$junk" || { echo "COLUMNS='$junk': not 80 columns"; return 1; }
+	done
+	pty env COLUMNS=80 TERM=dumb "${vg[@]}" "$BIN" --root good cli
+	cmp "$wd/want-50" "$wd/out" || { echo "tty of 50 columns with COLUMNS=80: not 50 columns"; return 1; }
+}
+
 [ "$update" -eq 1 ] && return 0
 t_check "a terminal sets the width and colour; NO_COLOR, TERM=dumb, --color=never do not colour" \
 	check_terminal
+t_check "COLUMNS sets the width where stdout is no terminal; --width and a terminal win; junk is ignored" \
+	check_columns
