@@ -227,7 +227,8 @@ for k in $kvers; do
 	check_install_version() {
 		out=$("$dest/usr/bin/rustwhere" --version) || return 1
 		echo "$out"
-		[ "$out" = "rustwhere $version" ]
+		# A second line, "module X", where a rustwhere module is loaded.
+		[ "$(echo "$out" | head -n 1)" = "rustwhere $version" ]
 	}
 	check "[$k] the installed rustwhere --version prints \"rustwhere $version\"" check_install_version
 
@@ -657,7 +658,7 @@ on_release() {
 	check_root_reader() {
 		out=$(inroot rustwhere --version) || return 1
 		echo "$out"
-		[ "$out" = "rustwhere $version" ] || return 1
+		[ "$(echo "$out" | head -n 1)" = "rustwhere $version" ] || return 1
 		# The reader on the module's own content, as the package installs
 		# it: every domain of index, in its order.
 		c=/usr/src/rustwhere-$version/module/content
