@@ -13,8 +13,9 @@
 #   are followed (-x, with paths from the script's own directory); a
 #   finding of any severity fails the file, and so does a "shellcheck
 #   disable" that does not say why on its line;
-# - the bash completion's rule for a domain's name is the one of
-#   module/rustwhere_name.h (it cannot read that file when it runs);
+# - the rule for a domain's name of the bash, zsh and fish completions is
+#   the one of module/rustwhere_name.h (they cannot read that file when
+#   they run);
 # - checkpatch.pl --strict over module/ and the Kbuild files, from
 #   Debian's linux-source-6.12 package (tests/debug/kernel.sh --unpack:
 #   the debug kernel's source, in the cache, not installed);
@@ -85,25 +86,34 @@ else
 fi
 
 # name_set FILE WHICH: a set of the rule for a domain's name, as the
-# header defines it (WHICH: FIRST or CHARS) or as the completion carries
-# it (first or rest).
+# header defines it (WHICH: FIRST or CHARS) or as a completion carries
+# it (first or rest: the bash and zsh ones, "local first=... rest=...";
+# fish-first or fish-rest: the fish one, "set -l first ..." and
+# "set -l rest ...").
 name_set() {
 	case $2 in
 	FIRST|CHARS) sed -n "s/^#define RUSTWHERE_NAME_$2 \"\([^\"]*\)\"\$/\1/p" "$1" ;;
 	first) sed -n 's/^[[:space:]]*local first=\([^ ]*\) rest=[^ ]*$/\1/p' "$1" ;;
 	rest) sed -n 's/^[[:space:]]*local first=[^ ]* rest=\([^ ]*\)$/\1/p' "$1" ;;
+	fish-first) sed -n 's/^[[:space:]]*set -l first \([^ ]*\)$/\1/p' "$1" ;;
+	fish-rest) sed -n 's/^[[:space:]]*set -l rest \([^ ]*\)$/\1/p' "$1" ;;
 	esac
 }
 h=$top/module/rustwhere_name.h
-c=$top/userspace/rustwhere.bash-completion
 hf=$(name_set "$h" FIRST) hc=$(name_set "$h" CHARS)
-cf=$(name_set "$c" first) cc=$(name_set "$c" rest)
-if [ -n "$hf" ] && [ -n "$hc" ] && [ "$cf" = "$hf" ] && [ "$cc" = "$hc" ]; then
-	ok "the bash completion's rule for a domain's name is module/rustwhere_name.h's"
-else
-	not_ok "the bash completion's rule for a domain's name is module/rustwhere_name.h's" \
-		"rustwhere_name.h: first '$hf', then '$hc'" "completion: first '$cf', then '$cc'"
-fi
+for sh in bash zsh fish; do
+	c=$top/userspace/rustwhere.$sh-completion
+	case $sh in
+	fish) cf=$(name_set "$c" fish-first) cc=$(name_set "$c" fish-rest) ;;
+	*) cf=$(name_set "$c" first) cc=$(name_set "$c" rest) ;;
+	esac
+	if [ -n "$hf" ] && [ -n "$hc" ] && [ "$cf" = "$hf" ] && [ "$cc" = "$hc" ]; then
+		ok "the $sh completion's rule for a domain's name is module/rustwhere_name.h's"
+	else
+		not_ok "the $sh completion's rule for a domain's name is module/rustwhere_name.h's" \
+			"rustwhere_name.h: first '$hf', then '$hc'" "completion: first '$cf', then '$cc'"
+	fi
+done
 
 rc=0
 if ! cp=$(checkpatch 2> "$log.bad"); then
