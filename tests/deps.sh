@@ -20,7 +20,7 @@ for group in "$@"; do
 	# architecture comes from the archive too.
 	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
 	lint) pkgs="$pkgs sparse dwarves xz-utils perl shellcheck git" ;;
-	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db" ;;
+	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db zsh fish" ;;
 	# tests/debug/mode.sh: the debug kernel's build, its QEMU guest, trinity.
 	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
 	# tests/pkg/run.sh: DKMS, the throwaway roots (mmdebstrap, zstd), make

@@ -34,7 +34,8 @@
 #
 # Needs (Debian): bash coreutils make gcc clang libclang-rt-14-dev
 # libsmartcols-dev pkg-config valgrind jq util-linux (setpriv, unshare)
-# bsdutils (script) groff-base man-db, and the C.UTF-8 locale of libc-bin.
+# bsdutils (script) groff-base man-db zsh fish, and the C.UTF-8 locale of
+# libc-bin.
 set -u
 export LC_ALL=C
 

@@ -181,13 +181,15 @@ for k in $kvers; do
 		want=$(printf '%s\n' "lib/modules/$k/updates/module/rustwhere.ko" \
 			"usr/lib/depmod.d/rustwhere-$k.conf" \
 			usr/bin/rustwhere usr/share/bash-completion/completions/rustwhere \
+			usr/share/zsh/vendor-completions/_rustwhere \
+			usr/share/fish/vendor_completions.d/rustwhere.fish \
 			usr/share/man/man1/rustwhere.1 usr/share/man/man5/proc_rustwhere.5 | LC_ALL=C sort)
 		echo "installed:"
 		echo "$got"
 		# The kernel may compress modules (6.12: .ko.xz).
 		[ "$(echo "$got" | sed 's/\.ko\.[a-z]*$/.ko/')" = "$want" ]
 	}
-	check "[$k] make install puts the module under updates/, the reader, both man pages and the completion" \
+	check "[$k] make install puts the module under updates/, the reader, both man pages and the completions" \
 		check_install_files
 
 	check_install_modprobe() {
@@ -494,14 +496,16 @@ check_deb_contents() {
 		echo "$dc" | grep -qx "./usr/src/rustwhere-$version/$f" || { echo "missing $f"; return 1; }
 	done
 	for f in usr/bin/rustwhere usr/share/man/man1/rustwhere.1.gz \
-		usr/share/man/man5/proc_rustwhere.5.gz usr/share/bash-completion/completions/rustwhere; do
+		usr/share/man/man5/proc_rustwhere.5.gz usr/share/bash-completion/completions/rustwhere \
+		usr/share/zsh/vendor-completions/_rustwhere \
+		usr/share/fish/vendor_completions.d/rustwhere.fish; do
 		echo "$bc" | grep -qx "./$f" || { echo "missing $f"; return 1; }
 	done
 	dpkg-deb -f "$deb_dkms" Depends | grep -q 'dkms' || return 1
 	dpkg-deb --fsys-tarfile "$deb_dkms" | tar -xO "./usr/src/rustwhere-$version/dkms.conf" |
 		grep -x "PACKAGE_VERSION=\"$version\""
 }
-check "the packages hold the DKMS source tree (dkms.conf of version $version), and the reader, its man pages and completion" \
+check "the packages hold the DKMS source tree (dkms.conf of version $version), and the reader, its man pages and completions" \
 	check_deb_contents
 
 # --- ... installed the way a user does, on each release ----------------------

@@ -25,7 +25,8 @@ check_man() {
 check_install() {
 	local d=$tmp/destdir f
 	make -s -C "$userspace" OBJDIR="$tmp/build/gcc" install DESTDIR="$d" PREFIX=/usr || return 1
-	for f in bin/rustwhere share/man/man1/rustwhere.1 share/bash-completion/completions/rustwhere; do
+	for f in bin/rustwhere share/man/man1/rustwhere.1 share/bash-completion/completions/rustwhere \
+		share/zsh/vendor-completions/_rustwhere share/fish/vendor_completions.d/rustwhere.fish; do
 		[ -f "$d/usr/$f" ] || { echo "not installed: $f"; return 1; }
 	done
 	cmp "$d/usr/share/man/man1/rustwhere.1" "$tmp/build/gcc/rustwhere.1" ||
@@ -44,7 +45,7 @@ check_version_source() {
 		grep -qF -- "-DRUSTWHERE_VERSION='\"$(cat "$top/VERSION")\"'" ||
 		{ echo "no -DRUSTWHERE_VERSION from VERSION"; return 1; }
 	! grep -rnF -- "$(cat "$top/VERSION")" "$userspace"/*.c "$userspace"/*.h \
-		"$userspace"/*.in "$userspace"/Makefile "$userspace"/rustwhere.bash-completion
+		"$userspace"/*.in "$userspace"/Makefile "$userspace"/rustwhere.*-completion
 }
 
 # The man pages are made from their .in, whose .TH lines say @VERSION@;
