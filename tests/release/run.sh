@@ -28,7 +28,7 @@ mkdir -p "$logs" || bail "cannot create $logs"
 
 # What tests/host/run.sh needs (its "Needs" line), and the compilers.
 pkgs="make gcc clang libclang-rt-dev libc6-dev libsmartcols-dev pkg-config valgrind jq
-	util-linux bsdutils groff-base man-db python3"
+	util-linux bsdutils groff-base man-db python3 zsh fish"
 roots=$top/tests/vm/roots.sh
 
 for r in "$@"; do
