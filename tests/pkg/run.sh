@@ -18,7 +18,8 @@
 # - make sign with a key made for the test: modinfo's signature fields,
 #   and the signature checked with openssl against the certificate;
 # - the DKMS-built modules, the signed ones and those each release's DKMS
-#   built, as rows of the VM harness (tests/vm/run.sh check K@DIR,
+#   built after the upgrade (below), as rows of the VM harness
+#   (tests/vm/run.sh check K@DIR,
 #   CYCLES=20): the guest tests, modprobe/modprobe -r of the installed
 #   module among them;
 # - make deb, in a root of the oldest release (so that the packages install
@@ -30,10 +31,19 @@
 #   the reader runs; the DKMS-built module then passes the guest tests in
 #   that kernel, in the VM; the headers of kernels it cannot be built for
 #   (fake-headers.sh) install cleanly beside it (unsupported, below);
-#   apt-get purge leaves nothing of the packages.
+# - then, in the same root, the years that follow (lifecycle, below): a
+#   second kernel, whose hooks build the module; an upgrade to the packages
+#   of the tree one version later (VERSION+rwtest1, make deb of a copy),
+#   built for both kernels, the old version gone; the second kernel's
+#   headers removed (rustwhere-dkms names them), then the kernel; a purge
+#   that leaves nothing; an install with no headers at all (it says which
+#   to install), then the headers, whose hook builds it; a purge again.
+#   The module DKMS built after the upgrade boots in the VM, as a row of
+#   the upgraded tree's own driver.
 #
 # Environment: KVERS (kernels, as tests/vm/kernels.sh), RUSTWHERE_CACHE,
-# PKG_O (outputs and logs, default build/pkg), CYCLES (default 20).
+# PKG_O (outputs and logs, default build/pkg), CYCLES (default 20),
+# PKG_RELEASES (the releases of the roots, default "bookworm trixie sid").
 # Nothing is installed on the host but the Debian packages of
 # "tests/deps.sh build vm pkg"; /usr/src, /var/lib/dkms and /lib/modules
 # of the host are not touched.
@@ -104,7 +114,7 @@ hdr() {
 # The Debian releases the packages are installed on, each with its amd64
 # kernel of the matrix (its own suite's, or its security suite's): "bookworm
 # bookworm 6.1.0-50-amd64" (release, kernel's suite, kernel).
-releases="bookworm trixie sid"
+releases=${PKG_RELEASES:-bookworm trixie sid}
 deb_suite=bookworm
 rel_rows=
 for r in $releases; do
@@ -120,10 +130,22 @@ done
 
 # --- the throwaway Debian roots, built in the background --------------------
 
+# second KERNEL: the second kernel of the lifecycle, KERNEL's cloud flavour
+# of the same ABI (every release has one).
+second() {
+	echo "${1%-amd64}-cloud-amd64"
+}
 # base_tar RELEASE KERNEL: the cached tarball of a root of RELEASE with DKMS,
-# openssl (DKMS signs with it) and the headers of KERNEL.
+# openssl (DKMS signs with it) and the headers of KERNEL; and, downloaded
+# but not installed, the packages of the lifecycle's steps: the image and
+# headers of the second kernel, and KERNEL's headers again.  The second
+# kernel is also installed and purged once, so that what its image pulls
+# in (sid's: systemd, e2fsprogs) is in the root before rustwhere, and not
+# counted as left behind by it.  (The last word of the key changes with
+# what goes in.)
 base_tar() {
-	printf '%s/pkg/base-%s-%s.tar.zst' "$cache" "$1" "$(printf '%s %s' "$1" "$2" | md5sum | cut -c 1-8)"
+	printf '%s/pkg/base-%s-%s.tar.zst' "$cache" "$1" \
+		"$(printf '%s %s lifecycle' "$1" "$2" | md5sum | cut -c 1-8)"
 }
 make_base() { # RELEASE KERNEL_SUITE KERNEL
 	t=$(base_tar "$1" "$3")
@@ -132,10 +154,22 @@ make_base() { # RELEASE KERNEL_SUITE KERNEL
 	src="deb $(apt_mirror "$1") $1 main"
 	[ "$2" = "$1" ] || src="$src
 deb $(apt_mirror "$2") $2 main"
-	mmdebstrap --variant=apt --include="dkms,openssl,linux-headers-$3" \
-		--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
-		"$1" "$t.tmp.tar.zst" "$src" > "$logs/mmdebstrap-$1.log" 2>&1 &&
-		mv "$t.tmp.tar.zst" "$t"
+	k2="linux-image-$(second "$3") linux-headers-$(second "$3")"
+	# A mirror that is mid-sync fails one try, not three.
+	for try in 1 2 3; do
+		echo "# mmdebstrap $1, try $try"
+		mmdebstrap --variant=apt --include="dkms,openssl,linux-headers-$3" \
+			--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
+			--customize-hook="chroot \"\$1\" apt-get install -y $k2" \
+			--customize-hook="chroot \"\$1\" apt-get purge -y $k2" \
+			--customize-hook="chroot \"\$1\" apt-get clean" \
+			--customize-hook="chroot \"\$1\" apt-get install -y --download-only $k2" \
+			--customize-hook="chroot \"\$1\" apt-get install -y --download-only --reinstall linux-headers-$3" \
+			--skip=cleanup/apt/lists --skip=cleanup/apt/cache \
+			"$1" "$t.tmp.tar.zst" "$src" && mv "$t.tmp.tar.zst" "$t" && return 0
+		rm -f "$t.tmp.tar.zst"
+	done > "$logs/mmdebstrap-$1.log" 2>&1
+	return 1
 }
 (
 	echo "$rel_rows" | while read -r r ks k; do
@@ -508,6 +542,30 @@ check_deb_contents() {
 check "the packages hold the DKMS source tree (dkms.conf of version $version), and the reader, its man pages and completions" \
 	check_deb_contents
 
+# The same tree, one version later, for the upgrade (lifecycle, below): its
+# packages, made the same way, and its reader and guest programs, for the
+# VM run of the module DKMS builds from it.
+next=$version+rwtest1
+next_o=$PKG_O/deb-next
+deb_dkms_next=$next_o/rustwhere-dkms_${next}_all.deb
+deb_bin_next=$next_o/rustwhere_${next}_amd64.deb
+check_deb_next() {
+	rm -rf "$next_o" && mkdir -p "$next_o" && cp -a "$work/src" "$next_o/src" || return 1
+	echo "$next" > "$next_o/src/VERSION"
+	{
+		printf 'rustwhere (%s) unstable; urgency=medium\n\n' "$next"
+		printf '  * A later version, for the upgrade test of tests/pkg/run.sh.\n\n'
+		printf ' -- The rustwhere project <maintainers@rustwhere.example.org>  %s\n\n' "$(date -R)"
+		cat "$work/src/debian/changelog"
+	} > "$next_o/src/debian/changelog"
+	in_deb_root make -C "$next_o/src" deb PKG_O="$next_o" > "$logs/deb-next.log" 2>&1 ||
+		{ tail -n 20 "$logs/deb-next.log"; return 1; }
+	make -s -C "$next_o/src" userspace probe > "$logs/next-build.log" 2>&1 ||
+		{ tail -n 20 "$logs/next-build.log"; return 1; }
+	ls "$deb_dkms_next" "$deb_bin_next"
+}
+check "make deb of the tree with VERSION $next: the packages of the upgrade" check_deb_next
+
 # --- ... installed the way a user does, on each release ----------------------
 
 wait "$base_pid"
@@ -521,6 +579,49 @@ inroot() {
 snapshot() {
 	(cd "$root" && find . -xdev \( -path ./proc -o -path ./dev -o -path ./tmp \) -prune -o -print) |
 		LC_ALL=C sort > "$1"
+}
+# apt_ok ARG...: apt-get -y ARG... in the root succeeds and leaves dpkg
+# with nothing half-done (dpkg --audit); its output is in $out.
+apt_ok() {
+	out=$(inroot apt-get -y "$@" 2>&1)
+	rc=$?
+	echo "$out" | grep -E -i "rustwhere|dkms|exclusive|error" | head -n 30
+	echo "apt-get $*: exit $rc"
+	[ "$rc" -eq 0 ] || return 1
+	audit=$(inroot dpkg --audit)
+	[ -z "$audit" ] || { echo "dpkg --audit: $audit"; return 1; }
+}
+# dkms_is VERSION KERNEL installed|none: dkms status says rustwhere/VERSION
+# is installed for KERNEL, and its module is there, of that version; or
+# it names no rustwhere of KERNEL, and KERNEL has no rustwhere.ko.  The
+# whole status is in $st.
+dkms_is() {
+	st=$(inroot dkms status rustwhere) || return 1
+	echo "dkms status: $st"
+	ko=$(cd "$root" && find "lib/modules/$2/" -name 'rustwhere.ko*' 2> /dev/null)
+	echo "$2: ${ko:-no rustwhere.ko}"
+	case $3 in
+	installed)
+		echo "$st" | grep -qx "rustwhere/$1, $2, x86_64: installed" &&
+			[ "$(echo "$ko" | wc -w)" -eq 1 ] &&
+			[ "$(inroot modinfo -F version "/$ko")" = "$1" ]
+		;;
+	none)
+		! echo "$st" | grep -F ", $2, " && [ -z "$ko" ]
+		;;
+	esac
+}
+# save_ko KERNEL NAME: the module DKMS installed for KERNEL, uncompressed,
+# as $work/ko/NAME/KERNEL/rustwhere.ko, a row of the VM.
+save_ko() {
+	ko=$(cd "$root" && ls "lib/modules/$1/updates/dkms/"rustwhere.ko*) || return 1
+	mkdir -p "$work/ko/$2/$1"
+	case $ko in
+	*.xz) xz -dc "$root/$ko" ;;
+	*.zst) zstd -dc "$root/$ko" ;;
+	*.gz) gzip -dc "$root/$ko" ;;
+	*) cat "$root/$ko" ;;
+	esac > "$work/ko/$2/$1/rustwhere.ko"
 }
 
 # unsupported RELEASE KERNEL: beside KERNEL, the headers of kernels
@@ -542,13 +643,7 @@ unsupported() {
 	install_ok() {
 		why=$1
 		shift
-		out=$(inroot apt-get install -y "$@" 2>&1)
-		rc=$?
-		echo "$out" | grep -E -i "rustwhere|dkms|exclusive|error" | head -n 20
-		echo "apt-get: exit $rc"
-		[ "$rc" -eq 0 ] || return 1
-		audit=$(inroot dpkg --audit)
-		[ -z "$audit" ] || { echo "dpkg --audit: $audit"; return 1; }
+		apt_ok install "$@" || return 1
 		for f in $fakes; do
 			case $why in
 			*"${f#*:}"*)
@@ -603,7 +698,8 @@ on_release() {
 	check_root() {
 		[ -s "$base" ] || { tail -n 20 "$logs/mmdebstrap-$rel.log"; return 1; }
 		mkdir -p "$root" && tar --zstd -C "$root" -xpf "$base" || return 1
-		mkdir -p "$root/tmp/debs" && cp "$deb_dkms" "$deb_bin" "$root/tmp/debs/" || return 1
+		mkdir -p "$root/tmp/debs/next" && cp "$deb_dkms" "$deb_bin" "$root/tmp/debs/" &&
+			cp "$deb_dkms_next" "$deb_bin_next" "$root/tmp/debs/next/" || return 1
 		cp /etc/resolv.conf "$root/etc/resolv.conf" 2> /dev/null
 		snapshot "$work/before-$rel.txt"
 		inroot dpkg-query -W dkms "linux-headers-$k"
@@ -638,13 +734,7 @@ on_release() {
 		out=$(inroot modprobe -S "$k" --show-depends rustwhere) || return 1
 		echo "$out"
 		echo "$out" | grep -q "^insmod /$ko" || return 1
-		mkdir -p "$work/ko/deb-$rel/$k"
-		case $ko in
-		*.xz) xz -dc "$root/$ko" ;;
-		*.zst) zstd -dc "$root/$ko" ;;
-		*.gz) gzip -dc "$root/$ko" ;;
-		*) cat "$root/$ko" ;;
-		esac > "$work/ko/deb-$rel/$k/rustwhere.ko"
+		save_ko "$k" "deb-$rel"
 	}
 	check "[$rel] DKMS built and installed rustwhere/$version for $k, and modprobe finds it" \
 		check_root_dkms
@@ -677,16 +767,26 @@ on_release() {
 
 	unsupported "$rel" "$k"
 
-	check "[$rel] apt-get purge rustwhere rustwhere-dkms" inroot apt-get purge -y rustwhere rustwhere-dkms
+	lifecycle
+	rm -rf "$root"
+}
+
+# purge_clean WHEN: apt-get purge of both packages, and nothing of them is
+# left in the root (against the snapshot of the root as it came).
+purge_clean() {
+	check "[$rel] apt-get purge rustwhere rustwhere-dkms ($1)" apt_ok purge rustwhere rustwhere-dkms
 
 	check_root_clean() {
 		snapshot "$work/after-$rel.txt"
 		# New and not the packages': apt's and dpkg's logs and caches,
-		# depmod's index files, and the key DKMS made for itself.
+		# depmod's index files, the key DKMS made for itself, and the
+		# backups and run files of the users and groups that the
+		# kernels' packages add.
 		left=$(comm -13 "$work/before-$rel.txt" "$work/after-$rel.txt" | grep -Ev \
 			-e '^\./var/(log|cache)/' -e '^\./var/lib/(apt|dpkg)/' \
 			-e '^\./(usr/)?lib/modules/[^/]+/modules\.[a-z.]+$' \
-			-e '^\./var/lib/dkms/mok\.(key|pub)$')
+			-e '^\./var/lib/dkms/mok\.(key|pub)$' \
+			-e '^\./etc/(passwd|group|shadow|gshadow)-$' -e '^\./run/')
 		echo "left: $left"
 		[ -z "$left" ] || return 1
 		# shellcheck disable=SC2016 # dpkg-query's field, not the shell's
@@ -695,9 +795,82 @@ on_release() {
 			! inroot dpkg-query -W -f '${db:Status-Status}\n' rustwhere rustwhere-dkms 2> /dev/null |
 			grep -vx not-installed
 	}
-	check "[$rel] after the purge nothing is left: no package file, no /var/lib/dkms/rustwhere, no module" \
+	check "[$rel] after the purge ($1) nothing is left: no package file, no /var/lib/dkms/rustwhere, no module" \
 		check_root_clean
-	rm -rf "$root"
+}
+
+# lifecycle: in on_release's root ($rel, $k), after the first install, the
+# years that follow, each step a test, with Debian's packages and hooks
+# and no command of ours: a second kernel; an upgrade of the packages; the
+# second kernel's headers, then the kernel, removed; a purge; an install
+# with no headers at all, then the headers afterwards; a purge.  The
+# kernels' packages come from the base root's apt cache (--no-download).
+lifecycle() {
+	k2=$(second "$k")
+	nd=/tmp/debs/next
+	check_second() {
+		apt_ok install --no-download "linux-image-$k2" "linux-headers-$k2" || return 1
+		dkms_is "$version" "$k2" installed && dkms_is "$version" "$k" installed
+	}
+	check "[$rel] apt-get install linux-image-$k2 linux-headers-$k2: its hooks build rustwhere/$version for it" \
+		check_second
+
+	check_upgrade() {
+		apt_ok install "$nd/${deb_dkms_next##*/}" "$nd/${deb_bin_next##*/}" || return 1
+		dkms_is "$next" "$k" installed && dkms_is "$next" "$k2" installed || return 1
+		! echo "$st" | grep -F "rustwhere/$version, " || return 1
+		for d in "/var/lib/dkms/rustwhere/$version" "/usr/src/rustwhere-$version"; do
+			[ ! -e "$root$d" ] || { echo "still there: $d"; return 1; }
+		done
+		v=$(inroot rustwhere --version | head -n 1)
+		echo "$v"
+		[ "$v" = "rustwhere $next" ] && save_ko "$k" "upgraded-$rel"
+	}
+	check "[$rel] apt-get install of the packages of $next: DKMS builds it for both kernels, and $version is gone" \
+		check_upgrade
+
+	check_headers_gone() {
+		apt_ok purge "linux-headers-$k2" || return 1
+		apt_ok install --reinstall "$nd/${deb_dkms_next##*/}" || return 1
+		echo "$out" | grep -qxF "rustwhere-dkms: no headers for kernel $k2, so no module for it: apt-get install linux-headers-$k2" ||
+			{ echo "rustwhere-dkms did not name linux-headers-$k2"; return 1; }
+		dkms_is "$next" "$k2" none && dkms_is "$next" "$k" installed
+	}
+	check "[$rel] with linux-headers-$k2 purged, rustwhere-dkms (reinstalled) names them, and builds for $k alone" \
+		check_headers_gone
+
+	check_second_gone() {
+		apt_ok purge "linux-image-$k2" || return 1
+		dkms_is "$next" "$k2" none && dkms_is "$next" "$k" installed || return 1
+		left=$(cd "$root" && find "var/lib/dkms/rustwhere/$next/$k2" "lib/modules/$k2" 2> /dev/null)
+		echo "left of $k2: ${left:-nothing}"
+		[ -z "$left" ]
+	}
+	check "[$rel] apt-get purge linux-image-$k2: nothing of rustwhere or of $k2 is left, $k keeps its module" \
+		check_second_gone
+
+	purge_clean "after the upgrade"
+
+	check_no_headers() {
+		apt_ok purge "linux-headers-$k" || return 1
+		apt_ok install "$nd/${deb_dkms_next##*/}" "$nd/${deb_bin_next##*/}" || return 1
+		echo "$out" | grep -qF "rustwhere-dkms: no kernel headers are installed, so DKMS built rustwhere for no kernel." ||
+			{ echo "rustwhere-dkms said nothing of the headers"; return 1; }
+		st=$(inroot dkms status rustwhere) || return 1
+		echo "dkms status: $st"
+		[ "$st" = "rustwhere/$next: added" ]
+	}
+	check "[$rel] with no kernel headers at all, apt-get install succeeds, and rustwhere-dkms says which to install" \
+		check_no_headers
+
+	check_late_headers() {
+		apt_ok install --no-download "linux-headers-$k" || return 1
+		dkms_is "$next" "$k" installed
+	}
+	check "[$rel] apt-get install linux-headers-$k afterwards: its hook builds rustwhere/$next for it" \
+		check_late_headers
+
+	purge_clean "after the late headers"
 }
 
 # (fd 3: apt-get and dkms read their standard input)
@@ -709,39 +882,57 @@ EOF
 
 # --- the VM: each module built here, in its kernel ---------------------------
 
-# The DKMS-built and the signed module of each kernel, and the module each
-# release's DKMS built, in that release's kernel: rows of the one driver
-# (tests/vm/run.sh), whose TAP is replayed here.
+# The DKMS-built and the signed module of each kernel; and each release's
+# DKMS, with the module it built after the upgrade (its first build is
+# checked above, in the root), in that release's kernel.  Those rows are
+# booted by the upgraded tree's own driver, whose guest expects its
+# version.
 vm_rows=
 for k in $kvers; do
 	vm_rows="$vm_rows $k@$work/ko/dkms $k@$work/ko/signed"
 done
+next_rows=
 while read -r r ks k <&3; do
 	[ -n "$r" ] || continue
-	if [ -f "$work/ko/deb-$r/$k/rustwhere.ko" ]; then
-		vm_rows="$vm_rows $k@$work/ko/deb-$r"
+	if [ -f "$work/ko/upgraded-$r/$k/rustwhere.ko" ]; then
+		next_rows="$next_rows $k@$work/ko/upgraded-$r"
 	else
-		not_ok "[$k] VM: no module from $r's DKMS to boot (see the failures above)"
+		not_ok "[$k] VM: no module from $r's DKMS after the upgrade to boot (see the failures above)"
 	fi
 done 3<< EOF
 $rel_rows
 EOF
+
+# vm_run TREE NAME ROW...: the rows, booted by TREE's driver (tests/vm/run.sh),
+# whose TAP is replayed here; and each row's guest loaded the installed
+# module with modprobe and unloaded it with modprobe -r.
+vm_run() {
+	vt=$1 vn=$2
+	shift 2
+	[ $# -gt 0 ] || return 0
+	O=$PKG_O/$vn CYCLES=$cycles "$vt/tests/vm/run.sh" check "$@" > "$logs/$vn.log" 2>&1
+	grep -q '^1\.\.[0-9]' "$logs/$vn.log" ||
+		bail "VM: $vt/tests/vm/run.sh gave no TAP plan: $(tail -n 1 "$logs/$vn.log")"
+	tap_replay "$logs/$vn.log" "VM: "
+	for row in "$@"; do
+		id=${row%@*}@${row##*/}
+		sed -n 's/^ok [0-9]* - //p' "$logs/$vn.log" |
+			grep -qxF "[$id] modprobe loads the installed module and modprobe -r unloads it"
+		verdict $? "VM: [$id] the guest's modprobe loaded the installed module and modprobe -r unloaded it"
+		case $id in
+		*@signed)
+			# The guest's modinfo is busybox's, which does not read
+			# signatures: the module the guest tested is the signed file.
+			check "VM: [$id] the module the guest tested is the signed one, byte for byte" \
+				cmp "$PKG_O/$vn/check/$id/initramfs/rustwhere/module/rustwhere.ko" \
+				"$work/ko/signed/${id%@*}/rustwhere.ko"
+			;;
+		esac
+	done
+}
 # shellcheck disable=SC2086 # the rows, as words
-O=$PKG_O/vm CYCLES=$cycles "$top/tests/vm/run.sh" check $vm_rows > "$logs/vm.log" 2>&1
-tap_replay "$logs/vm.log" "VM: "
-for row in $vm_rows; do
-	id=${row%@*}@${row##*/}
-	sed -n 's/^ok [0-9]* - //p' "$logs/vm.log" |
-		grep -qxF "[$id] modprobe loads the installed module and modprobe -r unloads it"
-	verdict $? "VM: [$id] the guest's modprobe loaded the installed module and modprobe -r unloaded it"
-	case $id in
-	*@signed)
-		# The guest's modinfo is busybox's, which does not read
-		# signatures: the module the guest tested is the signed file.
-		check "VM: [$id] the module the guest tested is the signed one, byte for byte" \
-			cmp "$PKG_O/vm/check/$id/initramfs/rustwhere/module/rustwhere.ko" "$work/ko/signed/${id%@*}/rustwhere.ko"
-		;;
-	esac
-done
+vm_run "$top" vm $vm_rows
+# shellcheck disable=SC2086 # the rows, as words
+vm_run "$next_o/src" vm-next $next_rows
 
 finish
