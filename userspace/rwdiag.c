@@ -28,8 +28,11 @@ const char *const rw_diag_paths[RW_DIAG_NPATHS] = {
 };
 
 #define MODULE_NAME	"rustwhere"
-/* EFI_GLOBAL_VARIABLE's GUID: 4 bytes of attributes, then 1 = on. */
-#define SECURE_BOOT_VAR	"SecureBoot-8be4dfc1-a052-11d1-86b2-0b14d4d4ac3b"
+/*
+ * The UEFI global variable SecureBoot (EFI_GLOBAL_VARIABLE's GUID): in
+ * efivarfs, 4 bytes of attributes, then 1 = on.
+ */
+#define SECURE_BOOT_VAR	"SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define DKMS_MOK_KEY	"/var/lib/dkms/mok.key"
 #define DKMS_MOK_CERT	"/var/lib/dkms/mok.pub"
 

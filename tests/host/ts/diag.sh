@@ -11,7 +11,7 @@
 
 release=$(uname -r)
 version=$(cat "$top/VERSION")
-sb_var=SecureBoot-8be4dfc1-a052-11d1-86b2-0b14d4d4ac3b
+sb_var=SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
 
 # fake_sys NAME: an empty fake system $wd/sys/NAME, with the running
 # release's module directory, holding modules that are not rustwhere's and
