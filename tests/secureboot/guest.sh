@@ -170,6 +170,33 @@ sb-nomok)
 	refused "a module signed by make sign with a key not enrolled is refused: EKEYREJECTED, \"$nokey_log\"" \
 		$sb/signed.ko "$nokey_log"
 	refused "the DKMS-signed module is refused while mok.pub is not enrolled" "$dkms_ko" "$nokey_log"
+	# The reader, on the machine a user has then: DKMS's module where
+	# DKMS installs it, modprobe refused.  It must say why, and how to
+	# enrol DKMS's key.
+	check_reader_sb() {
+		mkdir -p "/lib/modules/$kver/updates/dkms"
+		rm -f "/lib/modules/$kver/updates/rustwhere.ko"
+		inst=/lib/modules/$kver/updates/dkms/rustwhere.${dkms_ko##*/dkms.}
+		cp "$dkms_ko" "$inst" && $sb/bin/depmod -a || return 1
+		if out=$($sb/bin/modprobe rustwhere 2>&1); then
+			echo "modprobe succeeded"
+			$rmmod rustwhere
+			return 1
+		fi
+		echo "modprobe rustwhere: $out"
+		echo "$out" | grep -q 'Key was rejected by service' || return 1
+		out=$($top/userspace/rustwhere 2>&1)
+		rc=$?
+		echo "\$ rustwhere"
+		echo "$out"
+		echo "exit status $rc"
+		[ "$rc" -eq 3 ] &&
+			echo "$out" | grep -qF "the rustwhere module is installed ($inst) but not loaded" &&
+			echo "$out" | grep -qF "Secure Boot is on: the load may be refused" &&
+			echo "$out" | grep -qF "'sudo mokutil --import /var/lib/dkms/mok.pub'"
+	}
+	check "with DKMS's module installed and its load refused, rustwhere exits 3: Secure Boot is on, mokutil --import mok.pub" \
+		check_reader_sb
 	;;
 sb-mok)
 	readme mok
