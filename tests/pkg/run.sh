@@ -5,6 +5,7 @@
 # The ways users install rustwhere, proven end to end, as TAP:
 #
 #   tests/pkg/run.sh            (as root; ends with "N passed, N failed")
+#   tests/pkg/run.sh --bases    only make the cached base roots (tests/warm.sh)
 #
 # - one version: debian/changelog carries the one in VERSION, dkms.conf
 #   none of its own (make dkms-src and the package fill it in), the man
@@ -136,41 +137,44 @@ second() {
 	echo "${1%-amd64}-cloud-amd64"
 }
 # base_tar RELEASE KERNEL: the cached tarball of a root of RELEASE with DKMS,
-# openssl (DKMS signs with it) and the headers of KERNEL; and, downloaded
-# but not installed, the packages of the lifecycle's steps: the image and
-# headers of the second kernel, and KERNEL's headers again.  The second
-# kernel is also installed and purged once, so that what its image pulls
-# in (sid's: systemd, e2fsprogs) is in the root before rustwhere, and not
-# counted as left behind by it.  (The last word of the key changes with
-# what goes in.)
+# openssl (DKMS signs with it) and the headers of KERNEL, and the packages
+# of the lifecycle's steps in its apt cache (base-hook.sh, whose contents
+# are part of the key).
 base_tar() {
 	printf '%s/pkg/base-%s-%s.tar.zst' "$cache" "$1" \
-		"$(printf '%s %s lifecycle' "$1" "$2" | md5sum | cut -c 1-8)"
+		"$({ printf '%s %s\n' "$1" "$2"; cat "$here/base-hook.sh"; } | md5sum | cut -c 1-8)"
 }
 make_base() { # RELEASE KERNEL_SUITE KERNEL
 	t=$(base_tar "$1" "$3")
+	# One at a time per release (tests/warm.sh makes them ahead).
+	exec 8> "$cache/pkg/base-$1.lock"
+	flock 8
 	[ -s "$t" ] && [ -z "$(find "$t" -mtime +6)" ] && return 0
 	rm -f "$cache/pkg/base-$1-"*.tar.zst
 	src="deb $(apt_mirror "$1") $1 main"
 	[ "$2" = "$1" ] || src="$src
 deb $(apt_mirror "$2") $2 main"
-	k2="linux-image-$(second "$3") linux-headers-$(second "$3")"
-	# A mirror that is mid-sync fails one try, not three.
+	# A mirror that is mid-sync fails one try, not three.  Recommends
+	# stay off in the root, as for mmdebstrap's own apt, so that the
+	# steps install what the hook downloaded.
 	for try in 1 2 3; do
 		echo "# mmdebstrap $1, try $try"
 		mmdebstrap --variant=apt --include="dkms,openssl,linux-headers-$3" \
 			--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Languages "none"' \
-			--customize-hook="chroot \"\$1\" apt-get install -y $k2" \
-			--customize-hook="chroot \"\$1\" apt-get purge -y $k2" \
-			--customize-hook="chroot \"\$1\" apt-get clean" \
-			--customize-hook="chroot \"\$1\" apt-get install -y --download-only $k2" \
-			--customize-hook="chroot \"\$1\" apt-get install -y --download-only --reinstall linux-headers-$3" \
+			--aptopt='APT::Install-Recommends "false"' \
+			--customize-hook="sh $here/base-hook.sh \"\$1\" $3 $(second "$3")" \
 			--skip=cleanup/apt/lists --skip=cleanup/apt/cache \
 			"$1" "$t.tmp.tar.zst" "$src" && mv "$t.tmp.tar.zst" "$t" && return 0
 		rm -f "$t.tmp.tar.zst"
 	done > "$logs/mmdebstrap-$1.log" 2>&1
 	return 1
 }
+if [ "${1:-}" = --bases ]; then
+	echo "$rel_rows" | while read -r r ks k; do
+		[ -n "$r" ] && make_base "$r" "$ks" "$k"
+	done
+	exit
+fi
 (
 	echo "$rel_rows" | while read -r r ks k; do
 		[ -n "$r" ] && make_base "$r" "$ks" "$k"
@@ -585,7 +589,9 @@ snapshot() {
 apt_ok() {
 	out=$(inroot apt-get -y "$@" 2>&1)
 	rc=$?
-	echo "$out" | grep -E -i "rustwhere|dkms|exclusive|error" | head -n 30
+	# (dpkg's output through apt ends its lines with CR LF)
+	out=$(printf '%s\n' "$out" | tr -d '\r')
+	echo "$out" | grep -E -i "rustwhere|dkms|exclusive|error|^E: " | head -n 30
 	echo "apt-get $*: exit $rc"
 	[ "$rc" -eq 0 ] || return 1
 	audit=$(inroot dpkg --audit)
@@ -840,13 +846,14 @@ lifecycle() {
 		check_headers_gone
 
 	check_second_gone() {
-		apt_ok purge "linux-image-$k2" || return 1
+		# shellcheck disable=SC2046 # the packages, as words
+		apt_ok purge $("$here/base-hook.sh" --own "$root" "$k2") || return 1
 		dkms_is "$next" "$k2" none && dkms_is "$next" "$k" installed || return 1
 		left=$(cd "$root" && find "var/lib/dkms/rustwhere/$next/$k2" "lib/modules/$k2" 2> /dev/null)
 		echo "left of $k2: ${left:-nothing}"
 		[ -z "$left" ]
 	}
-	check "[$rel] apt-get purge linux-image-$k2: nothing of rustwhere or of $k2 is left, $k keeps its module" \
+	check "[$rel] apt-get purge linux-image-$k2 (and sid's -modules, -binary, -base of it): nothing of it is left, $k keeps its module" \
 		check_second_gone
 
 	purge_clean "after the upgrade"
