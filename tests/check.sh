@@ -18,6 +18,14 @@ mkdir -p "$O"
 # here (tests/vm/boot.sh) and said at the end.
 rm -f "$O/boots-retried" "$O/pkg/vm/boots-retried"
 
+# What later suites need from the archive, and the debug kernel's build,
+# begun now in the background at the lowest priority (tests/warm.sh); in
+# a session of its own, so that it can be stopped with all it started.
+setsid "$here/warm.sh" > "$O/warm.log" 2>&1 &
+warm_pid=$!
+trap 'kill -- -"$warm_pid" 2> /dev/null' EXIT
+trap 'exit 130' INT TERM
+
 pass=0
 fail=0
 skip=0
@@ -65,6 +73,8 @@ suite pkg "$here/pkg/run.sh"
 suite secureboot "$here/vm/run.sh" secureboot
 suite debug "$here/vm/run.sh" debug
 
+# Done by now (each suite waited for what it needed of it).
+wait "$warm_pid"
 echo "=== all"
 # The kernels the module was proven on, and the boots that died before
 # their first test (tests/vm/boot.sh).
@@ -78,6 +88,8 @@ echo "Suites:"
 	cat "$times"
 	echo "all $pass $fail $skip $(($(date +%s) - start_all))"
 } | awk '{ printf "  %-10s %7s %7s %8s %8s\n", $1, $2, $3, $4, $5 }'
+echo "Made ahead (tests/warm.sh):"
+sed -n 's/^warm: \(.*\) in \([0-9]*\) s$/  \1 in \2 s/p' "$O/warm.log"
 . "$here/vm/boot.sh"
 cat "$O/boots-retried" "$O/pkg/vm/boots-retried" 2> /dev/null | vm_retried
 if [ "$skip" -gt 0 ]; then

@@ -8,6 +8,8 @@
 # ASan too) pass there.  Prints TAP and "N passed, N failed".
 #
 #   tests/release/run.sh [RELEASE...]   default: bookworm trixie sid
+#   tests/release/run.sh --roots [RELEASE...]
+#                                       only make the roots (tests/warm.sh)
 #
 # Needs root (the roots are chroots); the packages come from the archive
 # into the roots, not into the host.
@@ -21,15 +23,25 @@ logs=$O/release
 TAP_LOG_DIR=$logs
 . "$top/tests/tap.sh"
 
-[ "$(id -u)" -eq 0 ] || bail "tests/release/run.sh needs root (chroot)"
-rm -rf "$logs"
-mkdir -p "$logs" || bail "cannot create $logs"
-[ $# -gt 0 ] || set -- bookworm trixie sid
-
 # What tests/host/run.sh needs (its "Needs" line), and the compilers.
 pkgs="make gcc clang libclang-rt-dev libc6-dev libsmartcols-dev pkg-config valgrind jq
 	util-linux bsdutils groff-base man-db python3 zsh fish"
 roots=$top/tests/vm/roots.sh
+
+if [ "${1:-}" = --roots ]; then
+	shift
+	[ $# -gt 0 ] || set -- bookworm trixie sid
+	for r in "$@"; do
+		# shellcheck disable=SC2086 # a list of package names
+		"$roots" ensure "$r" $pkgs || exit 1
+	done
+	exit 0
+fi
+
+[ "$(id -u)" -eq 0 ] || bail "tests/release/run.sh needs root (chroot)"
+rm -rf "$logs"
+mkdir -p "$logs" || bail "cannot create $logs"
+[ $# -gt 0 ] || set -- bookworm trixie sid
 
 for r in "$@"; do
 	# shellcheck disable=SC2086 # a list of package names

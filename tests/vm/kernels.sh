@@ -143,6 +143,10 @@ fetch() {
 	rel=${1#*/}
 	arch=$(arch_of "$rel") || die "$rel: no Debian architecture has this flavour"
 	dir=$cache/kernels/$rel
+	# One fetch of a row at a time (tests/warm.sh fetches ahead).
+	mkdir -p "$cache/kernels"
+	exec 9> "$cache/kernels/$rel.lock"
+	flock 9
 	if [ -f "$dir/.complete" ]; then
 		echo "$dir"
 		return
