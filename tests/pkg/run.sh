@@ -863,6 +863,9 @@ lifecycle() {
 		apt_ok install "$nd/${deb_dkms_next##*/}" "$nd/${deb_bin_next##*/}" || return 1
 		echo "$out" | grep -qF "rustwhere-dkms: no kernel headers are installed, so DKMS built rustwhere for no kernel." ||
 			{ echo "rustwhere-dkms said nothing of the headers"; return 1; }
+		# $k's image was never installed: what is left of it in
+		# /lib/modules is depmod's files, not a kernel.
+		! echo "$out" | grep -F "no headers for kernel $k," || return 1
 		st=$(inroot dkms status rustwhere) || return 1
 		echo "dkms status: $st"
 		[ "$st" = "rustwhere/$next: added" ]
