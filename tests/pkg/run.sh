@@ -863,9 +863,15 @@ lifecycle() {
 		apt_ok install "$nd/${deb_dkms_next##*/}" "$nd/${deb_bin_next##*/}" || return 1
 		echo "$out" | grep -qF "rustwhere-dkms: no kernel headers are installed, so DKMS built rustwhere for no kernel." ||
 			{ echo "rustwhere-dkms said nothing of the headers"; return 1; }
-		# $k's image was never installed: what is left of it in
-		# /lib/modules is depmod's files, not a kernel.
-		! echo "$out" | grep -F "no headers for kernel $k," || return 1
+		# $k itself is named where its image is installed (trixie's
+		# headers depend on it), and not where only depmod's files
+		# are left of it (bookworm's and sid's headers do not).
+		if [ -d "$root/lib/modules/$k/kernel" ]; then
+			echo "$out" | grep -qF "rustwhere-dkms: no headers for kernel $k, so no module for it: apt-get install linux-headers-$k" ||
+				{ echo "rustwhere-dkms did not name linux-headers-$k"; return 1; }
+		else
+			! echo "$out" | grep -F "no headers for kernel $k," || return 1
+		fi
 		st=$(inroot dkms status rustwhere) || return 1
 		echo "dkms status: $st"
 		[ "$st" = "rustwhere/$next: added" ]
