@@ -170,10 +170,13 @@ deb $(apt_mirror "$2") $2 main"
 	return 1
 }
 if [ "${1:-}" = --bases ]; then
-	echo "$rel_rows" | while read -r r ks k; do
-		[ -n "$r" ] && make_base "$r" "$ks" "$k"
-	done
-	exit
+	rc=0
+	while read -r r ks k; do
+		[ -z "$r" ] || make_base "$r" "$ks" "$k" || rc=1
+	done << EOF
+$rel_rows
+EOF
+	exit "$rc"
 fi
 (
 	echo "$rel_rows" | while read -r r ks k; do
