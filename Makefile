@@ -42,12 +42,23 @@ help:
 	@echo 'Variables: KDIR, KVER, KVERS (kernels the VM tests boot: RELEASE or SUITE/RELEASE,'
 	@echo '           see tests/vm/kernels.sh list), CYCLES, PREFIX, DESTDIR'
 
+# A kernel built with clang (CONFIG_CC_IS_CLANG=y in its headers: Android,
+# ChromeOS, distributions that build with LLVM) has its modules built with
+# clang and LLVM's tools too, LLVM=1 (Documentation/kbuild/llvm.rst).
+# LLVM on the command line wins: LLVM=-19 for clang-19, LLVM= for none.
+# (make sign runs the kernel's sign-file alone: no compiler.)
+ifeq ($(origin LLVM),undefined)
+LLVM := $(shell grep -qsx 'CONFIG_CC_IS_CLANG=y' \
+	$(firstword $(wildcard $(KDIR)/include/config/auto.conf $(KDIR)/.config)) /dev/null && echo 1)
+endif
+KBUILD_MAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)$(if $(LLVM), LLVM=$(LLVM))
+
 module:
 	@test -f $(KDIR)/Makefile || { \
 		echo "rustwhere: no kernel build tree at $(KDIR)."; \
 		echo "  Install linux-headers-$(KVER), or pass KDIR=/path/to/headers."; \
 		echo "  (make demo and make check fetch their own kernels.)"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(KBUILD_MAKE) modules
 
 userspace:
 	$(MAKE) -C userspace
@@ -136,7 +147,7 @@ KREL	= $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 # and make install says when DKMS has a copy of its own.
 DEPMOD_CONF = $(DESTDIR)$(PREFIX)/lib/depmod.d/rustwhere-$(KREL).conf
 install: module userspace
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+	$(KBUILD_MAKE) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
 		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) modules_install
 	install -d $(dir $(DEPMOD_CONF))
@@ -183,8 +194,8 @@ sign:
 	@modinfo -F signer $(SIGN_KO) | sed 's/^/rustwhere: $(notdir $(SIGN_KO)) signed by /'
 
 # DKMS: the source tree DKMS builds from is dkms.conf (with its POST_INSTALL
-# script), Kbuild, VERSION and module/ (sources and content/), in
-# /usr/src/rustwhere-VERSION; dkms.conf
+# script), Kbuild with kbuild-tools.sh, VERSION and module/ (sources and
+# content/), in /usr/src/rustwhere-VERSION; dkms.conf
 # gets the version from VERSION there, in place of its #MODULE_VERSION#.
 # DKMS_FLAGS passes more options to dkms (--dkmstree, --no-depmod, ...).
 DKMS_SRC   = $(DESTDIR)/usr/src/rustwhere-$(VERSION)
@@ -192,7 +203,7 @@ DKMS_FLAGS ?=
 dkms-src:
 	install -d $(DKMS_SRC)/module/content
 	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
-	install -m 0755 dkms-post-install.sh $(DKMS_SRC)/
+	install -m 0755 dkms-post-install.sh kbuild-tools.sh $(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(VERSION)/g' dkms.conf > $(DKMS_SRC)/dkms.conf
 	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' $(DKMS_SRC)/dkms.conf || { \
 		echo "rustwhere: dkms.conf has no PACKAGE_VERSION=\"#MODULE_VERSION#\" to put $(VERSION) in" >&2; exit 1; }
@@ -236,7 +247,7 @@ deb:
 	@ls $(PKG_O)/*_$(VERSION)_*.deb
 
 clean:
-	$(if $(wildcard $(KDIR)/Makefile),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
+	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD_MAKE) clean)
 	-$(MAKE) -C userspace clean
 	rm -f tests/guest/rwprobe tests/bench/rwbench
 	rm -rf build

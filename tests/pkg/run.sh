@@ -312,7 +312,7 @@ check_dkms_src() {
 	make -C "$work/src" dkms-src DESTDIR="$droot" || return 1
 	d=$droot/usr/src/rustwhere-$version
 	(cd "$d" && find . -type f | LC_ALL=C sort)
-	for f in dkms.conf dkms-post-install.sh Kbuild VERSION module/Kbuild module/main.c \
+	for f in dkms.conf dkms-post-install.sh kbuild-tools.sh Kbuild VERSION module/Kbuild module/main.c \
 		module/content.c module/content/index; do
 		[ -f "$d/$f" ] || { echo "missing: $f"; return 1; }
 	done
@@ -686,6 +686,17 @@ unsupported() {
 	}
 	check "[$1] make against headers older than 5.6 stops at once: \"rustwhere needs Linux 5.6 or newer\"; make clean works" \
 		check_old_make
+	check_nocc_make() {
+		inroot sh -c "rm -rf /tmp/rw && cp -r /usr/src/rustwhere-$version /tmp/rw" || return 1
+		out=$(inroot make -C /lib/modules/6.99.1-rwtest-nocc/build M=/tmp/rw modules 2>&1)
+		rc=$?
+		echo "$out" | grep -F '***'
+		echo "make: exit $rc"
+		[ "$rc" -ne 0 ] && [ -z "$(find "$root/tmp/rw" -name '*.o')" ] &&
+			echo "$out" | grep -qE "rustwhere: these headers build with commands that are not installed: (x86_64-linux-gnu-)?gcc-rustwhere-test-missing \(apt-get install gcc-rustwhere-test-missing\)"
+	}
+	check "[$1] make against headers whose compiler is not installed stops at once and names its package" \
+		check_nocc_make
 	# The make above, run in the 5.4 headers' tree as a user's would be,
 	# leaves kbuild's own files there (Linux 7: .gitignore, source),
 	# which dpkg does not own: they go with the tree.
