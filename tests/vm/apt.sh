@@ -57,13 +57,14 @@ apt_mirror() {
 	echo "${_apt_uri%/}"
 }
 
-# _apt_archs SUITE: this machine's architecture and those of SUITE's rows
-# in tests/vm/matrix (an archive need not serve every architecture of
-# every suite).
+# _apt_archs SUITE: this machine's architecture and those of the rows of
+# SUITE's Debian release in tests/vm/matrix (an archive need not serve
+# every architecture of every suite).
 _apt_archs() {
+	_apt_rel=${1%-security}
 	{
 		dpkg --print-architecture
-		sed 's/#.*//' "$top/tests/vm/matrix" | awk -v s="$1" '$1 == s { print $3 }'
+		sed 's/#.*//' "$top/tests/vm/matrix" | awk -v s="${_apt_rel%-updates}" '$1 == s { print $3 }'
 	} | awk '!seen[$0]++' | paste -sd, -
 }
 
@@ -95,15 +96,31 @@ _apt_refresh() {
 	# A mirror can serve an index that does not match its Release file
 	# ("File has unexpected size ... Mirror sync in progress?"): try three
 	# times, then say which suite and architectures it was.  A mirror
-	# fault is never a test verdict: the caller fails, naming it.
+	# fault is never a test verdict: the caller fails, naming it.  Where
+	# only some architectures' indexes failed, the others are used: those
+	# architectures are listed in "unserved" (kernels.sh says so for their
+	# rows), and the lists are tried again in an hour, not a day.
 	_apt_bad='^(E: |W: Failed to fetch|W: Some index files failed)'
 	_apt_try=1
+	rm -f "$_apt_d/unserved"
 	until APT_CONFIG=$_apt_d/apt.conf apt-get update -q > "$_apt_d/update.log" 2>&1 &&
 		! grep -Eq "$_apt_bad" "$_apt_d/update.log"; do
 		if [ "$_apt_try" -ge 3 ]; then
 			echo "apt.sh: apt-get update of $1 ($_apt_archs) from $_apt_uri failed $_apt_try times (a mirror fault, not a test verdict):" >&2
 			grep -E "$_apt_bad" "$_apt_d/update.log" | tail -n 5 >&2
-			return 1
+			_apt_failed=$(sed -n 's|^[EW]: Failed to fetch .*/binary-\([a-z0-9]*\)/Packages.*|\1|p' "$_apt_d/update.log" | sort -u)
+			_apt_served=$(echo "$_apt_archs" | tr ',' '\n' | while read -r _apt_a; do
+				echo "$_apt_failed" | grep -qx "$_apt_a" ||
+					! ls "$_apt_d"/lists/*_binary-"${_apt_a}"_Packages* > /dev/null 2>&1 || echo "$_apt_a"
+			done)
+			if [ -z "$_apt_failed" ] || [ -z "$_apt_served" ] ||
+				grep -E "$_apt_bad" "$_apt_d/update.log" | grep -Ev '/binary-[a-z0-9]*/Packages|^W: Some index files failed|^E: Some index files failed' | grep -q .; then
+				return 1
+			fi
+			echo "$_apt_failed" > "$_apt_d/unserved"
+			echo "apt.sh: $1: using the lists of $(echo "$_apt_served" | paste -sd, -) alone; $(echo "$_apt_failed" | paste -sd, -) not served" >&2
+			touch -d '-23 hours' "$_apt_d/stamp"
+			return 0
 		fi
 		echo "apt.sh: apt-get update of $1 ($_apt_archs) failed, try $_apt_try of 3: $(grep -E "$_apt_bad" "$_apt_d/update.log" | head -n 1)" >&2
 		_apt_try=$((_apt_try + 1))
@@ -112,14 +129,20 @@ _apt_refresh() {
 	touch "$_apt_d/stamp"
 }
 
+# _apt_fresh SUITE: SUITE's lists are less than a day old, and of the
+# architectures the matrix has for it now.
+_apt_fresh() {
+	[ -n "$(find "$_apt_d/stamp" -mmin -1440 2> /dev/null)" ] &&
+		grep -qF "[arch=$(_apt_archs "$1")]" "$_apt_d/sources.list" 2> /dev/null
+}
 apt_suite() {
 	_apt_d=$cache/apt/$1
 	# One update at a time per suite.
-	if [ -z "$(find "$_apt_d/stamp" -mmin -1440 2> /dev/null)" ]; then
+	if ! _apt_fresh "$1"; then
 		mkdir -p "$_apt_d"
 		(
 			flock 8
-			[ -n "$(find "$_apt_d/stamp" -mmin -1440 2> /dev/null)" ] || _apt_refresh "$1"
+			_apt_fresh "$1" || _apt_refresh "$1"
 		) 8> "$_apt_d/lock" || return 1
 	fi
 	shift

@@ -15,8 +15,9 @@
 #                           assignments, what the build and the boot need.
 #   kernels.sh fetch debug  the same for the debug kernel (tests/debug/kernel.sh)
 #
-# The rows are tests/vm/matrix, each resolved to the newest ABI the suite
-# serves; KVERS (space-separated rows, e.g. "6.1.0-50-amd64
+# The rows are tests/vm/matrix, each resolved to the newest ABI that its
+# Debian release's suites serve (RELEASE, RELEASE-security and
+# RELEASE-updates, as apt on an up-to-date machine picks it); KVERS (space-separated rows, e.g. "6.1.0-50-amd64
 # sid/7.2.13+deb14-arm64") overrides it.  Everything comes from the
 # private apt configuration of each suite (tests/vm/apt.sh), fetched with
 # apt-get download and unpacked with dpkg-deb -x: nothing is installed on
@@ -64,8 +65,14 @@ build_suite() {
 # update of them (an apt-cache call reads them all, each time).
 index() {
 	idx=$cache/apt/$1/kernels.idx
-	apt_suite "$1" true || return 1
-	if [ ! -s "$idx" ] || [ -n "$(find "$cache/apt/$1/stamp" -newer "$idx" 2> /dev/null)" ]; then
+	case " $index_ok " in
+	*" $1 "*) ;;
+	*)
+		case " $index_bad " in *" $1 "*) return 1 ;; esac
+		apt_suite "$1" true || return 1
+		;;
+	esac
+	if [ ! -f "$idx" ] || [ -n "$(find "$cache/apt/$1/stamp" -newer "$idx" 2> /dev/null)" ]; then
 		/usr/lib/apt/apt-helper cat-file "$cache/apt/$1"/lists/*_Packages* |
 			awk '/^Package: / { p = $2 } /^Architecture: / { a = $2 } /^Version: / { v = $2 }
 				/^Depends: / { d = substr($0, 10) }
@@ -83,19 +90,43 @@ field() {
 		sort -rV | head -n 1 | grep .
 }
 
-# resolve SUITE SERIES ARCH FLAVOUR: the newest release of SERIES with
-# both headers and an image for ARCH in SUITE.
+# suites_of RELEASE: the suites apt on an up-to-date machine of RELEASE
+# takes its kernel from (sid and experimental have no others).
+suites_of() {
+	case $1 in
+	sid | unstable | experimental) echo "$1" ;;
+	*) echo "$1 $1-security $1-updates" ;;
+	esac
+}
+
+# newest RELEASE SERIES ARCH FLAVOUR: "SUITE KERNEL VERSION" of the newest
+# ABI of SERIES for ARCH across RELEASE's suites, as apt would pick it.  A
+# suite whose lists for ARCH could not be fetched (a mirror fault, which
+# apt.sh has named) is left out, and that is said: the row is then the
+# newest ABI that is served, not the newest there is.
+newest() {
+	for _n_s in $(suites_of "$1"); do
+		if ! index "$_n_s" > /dev/null || grep -qsx "$3" "$cache/apt/$_n_s/unserved"; then
+			echo "kernels.sh: $_n_s has no package lists for $3 (a mirror fault): the $1 $2 $4 row is the newest ABI of the other suites" >&2
+			continue
+		fi
+		resolve "$_n_s" "$2" "$3" "$4" | sed "s/^/$_n_s /"
+	done | sort -k3,3rV -k1,1 | head -n 1
+}
+
+# resolve SUITE SERIES ARCH FLAVOUR: "RELEASE VERSION" of the newest release
+# of SERIES with both headers and an image for ARCH in SUITE, and the
+# version of its headers.
 resolve() {
-	series_re=$(echo "$2" | sed 's/\./\\./g')
-	all=$(index "$1" | awk -v a="$3" '$2 == a { print $1 }')
-	echo "$all" | sed -n 's/^linux-headers-\(.*\)$/\1/p' |
-		grep -E "^$series_re(\.[0-9]+)*(-[0-9][0-9.]*|\+deb[0-9.]+)?-$4\$" |
-		sort -rV | while read -r rel; do
-			if echo "$all" | grep -qxF -e "linux-image-$rel" -e "linux-binary-$rel"; then
-				echo "$rel"
-				break
-			fi
-		done
+	index "$1" | awk -v a="$3" -v s="$2" -v f="$4" '
+		BEGIN {
+			gsub(/\./, "\\.", s)
+			re = "^" s "(\\.[0-9]+)*(-[0-9][0-9.]*|\\+deb[0-9.]+)?-" f "$"
+		}
+		$2 != a { next }
+		$1 ~ /^linux-(image|binary)-/ { sub(/^linux-(image|binary)-/, "", $1); img[$1] = 1; next }
+		$1 ~ /^linux-headers-/ { r = substr($1, 15); if (r ~ re) hdr[r " " $3] = r }
+		END { for (h in hdr) if (hdr[h] in img) print h }' | sort -k2,2rV -k1,1rV | head -n 1
 }
 
 # version_of SUITE RELEASE ARCH: the version of RELEASE's headers.
@@ -103,7 +134,25 @@ version_of() {
 	field "$1" "linux-headers-$2" "$3" 3
 }
 
+# index_ok, index_bad: the suites whose lists are up to date, and those
+# that could not be fetched, so that each is asked once (index runs in
+# subshells, which cannot tell the shell).
+index_ok=
+index_bad=
+check_suites() {
+	for _cs_s in "$@"; do
+		if apt_suite "$_cs_s" true; then
+			index_ok="$index_ok $_cs_s"
+		else
+			index_bad="$index_bad $_cs_s"
+		fi
+	done
+}
+
 list() {
+	# shellcheck disable=SC2046 # the suites, as words
+	check_suites $(sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' |
+		while read -r r; do suites_of "$r"; done)
 	if [ -n "${KVERS:-}" ]; then
 		for row in $KVERS; do
 			rel=${row#*/}
@@ -113,15 +162,16 @@ list() {
 		done
 		return
 	fi
-	sed 's/#.*//' "$here/matrix" | while read -r suite series arch flavour; do
-		[ -n "$suite" ] || continue
-		rel=$(resolve "$suite" "$series" "$arch" "$flavour")
-		if [ -z "$rel" ]; then
-			echo "kernels.sh: $suite serves no $series kernel with headers for $arch ($flavour): not available" >&2
-			echo "$suite $arch $(flavour_of "x-$flavour") - -"
+	sed 's/#.*//' "$here/matrix" | while read -r debrel series arch flavour; do
+		[ -n "$debrel" ] || continue
+		# shellcheck disable=SC2046 # SUITE KERNEL VERSION, as words
+		set -- $(newest "$debrel" "$series" "$arch" "$flavour")
+		if [ $# -ne 3 ]; then
+			echo "kernels.sh: $(suites_of "$debrel" | sed 's/ /, /g') serve no $series kernel with headers for $arch ($flavour): not available" >&2
+			echo "$debrel $arch $(flavour_of "x-$flavour") - -"
 			continue
 		fi
-		echo "$suite $arch $(flavour_of "$rel") $rel $(version_of "$suite" "$rel" "$arch")"
+		echo "$1 $arch $(flavour_of "$2") $2 $3"
 	done
 }
 
@@ -131,7 +181,9 @@ suite_of() {
 	case $1 in
 	*/*) echo "${1%%/*}"; return ;;
 	esac
-	sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' | while read -r s; do
+	sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' | while read -r r; do
+		suites_of "$r" | tr ' ' '\n'
+	done | while read -r s; do
 		if field "$s" "linux-headers-$1" "$(arch_of "$1")" 1 < /dev/null > /dev/null; then
 			echo "$s"
 			break

@@ -92,7 +92,11 @@ mkdir -p "$run/claims" "$run/planned"
 specs=$(echo " ${KVERS:-} " | sed 's/ debug / /g; s/@[^ ]*//g; s/^ *//; s/ *$//')
 matrix=
 if [ -n "$specs" ] || [ -z "${KVERS:-}" ]; then
-	matrix=$(KVERS=$specs "$here/kernels.sh" list) || die "no kernels to test"
+	# What it says of the archive (a suite that could not be fetched, a
+	# row not served) goes into the TAP too.
+	matrix=$(KVERS=$specs "$here/kernels.sh" list 2> "$run/list.log") ||
+		die "no kernels to test: $(tail -n 3 "$run/list.log")"
+	cat "$run/list.log" >&2
 fi
 if [ -z "${KVERS:-}" ]; then
 	echo "$matrix" | awk '$4 != "-" { print $4, $1, $2, $3, $4, "-" }' > "$run/rows"
@@ -247,6 +251,7 @@ t_all=$(date +%s)
 vm_lanes "$lanes" lane
 
 echo "TAP version 13"
+[ ! -s "$run/list.log" ] || sed 's/^/# /' "$run/list.log"
 table=$run/table
 echo "ROW SUITE ARCH FLAVOUR COMPILER PASSED FAILED SECONDS" > "$table"
 while read -r r _; do
