@@ -6,8 +6,9 @@
 #
 #   build_module KERNEL_DIR NAME [MAKE ARGS...]
 #       reads KERNEL_DIR/row (tests/vm/kernels.sh fetch), copies the
-#       sources to $O/RELEASE/NAME and builds them there with W=1 and MAKE
-#       ARGS (C=2 for sparse, RUSTWHERE_FAULT_INJECT=y, ...); prints the
+#       sources to $O/RELEASE/NAME and builds them there with "make
+#       module KDIR=...", W=1 and MAKE ARGS (C=2 for sparse,
+#       RUSTWHERE_FAULT_INJECT=y, ...); prints the
 #       .ko path, or on failure what went wrong.  Everything the build
 #       prints but kbuild's own progress lines is a finding, and a finding
 #       fails it (make exits 0 when W=1 or sparse warn).  With
@@ -22,6 +23,9 @@
 #   build_stamp [MAKE ARGS...]
 #       what the build of the tree's sources with W=1 and MAKE ARGS is:
 #       its arguments and the sha256 of its sources.
+#   ko_compiler KO
+#       the compiler that built KO, as its .comment section says it
+#       ("GCC: (Debian 14.2.0-19) 14.2.0", "Debian clang version 14.0.6").
 #   sparse_blocked KERNEL_DIR
 #       why the kernel will not run sparse over the module, or nothing.
 # shellcheck shell=sh
@@ -30,13 +34,19 @@
 : "${O:?build.sh: no \$O, the build directory}"
 
 # What kbuild prints of its own: directories, and the quiet "  CC [M]
-# path" lines (absolute paths before 6.13, relative after).
-kbuild_noise='^make(\[[0-9]+\])?: |^  [A-Z][A-Z0-9_]* +(\[M\] +)?[^ ]+$|^Skipping BTF generation'
+# path" lines (absolute paths before 6.13, relative after); and the
+# command "make module" runs.
+kbuild_noise='^make(\[[0-9]+\])?: |^  [A-Z][A-Z0-9_]* +(\[M\] +)?[^ ]+$|^Skipping BTF generation|^make -C [^ ]+ M=[^ ]+( LLVM=[^ ]+)? modules$'
 
 build_stamp() {
 	echo "make W=1 $*"
-	(cd "$top" && find Kbuild VERSION module -type f \( -name '*.[ch]' -o -name Kbuild -o -path 'module/content/*' \) \
+	(cd "$top" && find Makefile Kbuild kbuild-tools.sh VERSION module -type f \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' -o -path 'module/content/*' \) \
 		! -name '*.mod.c' | LC_ALL=C sort | xargs sha256sum)
+}
+
+ko_compiler() {
+	readelf -p .comment "$1" | sed -n 's/^ *\[ *[0-9a-f]*\]  *//p' | grep -v '^Linker:' | head -n 1
 }
 
 sparse_blocked() {
@@ -63,7 +73,7 @@ build_module() {
 	_bm_src=${build_dir:-$O/$release}/$_bm_name
 	rm -rf "$_bm_src"
 	mkdir -p "$_bm_src"
-	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$_bm_src/"
+	cp -r "$top/Makefile" "$top/Kbuild" "$top/kbuild-tools.sh" "$top/VERSION" "$top/module" "$_bm_src/"
 	if [ -n "${build_content:-}" ] && [ "$build_content" != "$top/module/content" ]; then
 		rm -rf "$_bm_src/module/content"
 		cp -r "$build_content" "$_bm_src/module/content"
@@ -82,8 +92,10 @@ build_module() {
 		_bm_in="$top/tests/vm/roots.sh run $build_suite"
 	fi
 	# shellcheck disable=SC2086 # the root's command, as words
-	$_bm_in make -C "$kdir" M="$_bm_src" ${cross:+CROSS_COMPILE=$cross} \
-		W=1 "$@" modules > "$_bm_src/build.log" 2>&1 ||
+	# The way README builds it: "make KDIR=...", which adds LLVM=1 for a
+	# kernel built with clang (the debug kernel).
+	$_bm_in make -C "$_bm_src" module KDIR="$kdir" ${cross:+CROSS_COMPILE=$cross} \
+		W=1 "$@" > "$_bm_src/build.log" 2>&1 ||
 		{ echo "the build of $_bm_name failed: $(grep -v -E "$kbuild_noise" "$_bm_src/build.log" | tail -n 5)"; return 1; }
 	if grep -v -E "$kbuild_noise" "$_bm_src/build.log" > "$_bm_src/findings.log"; then
 		echo "the build of $_bm_name warns: $(head -n 20 "$_bm_src/findings.log")"

@@ -164,7 +164,7 @@ row_vars() {
 # $d/plan.tap; then its boots join the queue.
 row_plan() {
 	row_vars "$1"
-	rm -rf "$d/jobs" "$d/plan.tap" "$d/kd"
+	rm -rf "$d/jobs" "$d/plan.tap" "$d/kd" "$d/cc"
 	mkdir -p "$d"
 	: > "$d/jobs"
 	t0=$(date +%s)
@@ -189,8 +189,9 @@ row_plan() {
 		fi
 		fko=$(build_dir=$d build_module "$kd" fault RUSTWHERE_FAULT_INJECT=y) ||
 			{ not_ok "[$id] $fko"; exit; }
+		ko_compiler "$ko" | sed -n 's/^GCC: .* \([0-9]*\)\.[0-9.]*$/gcc-\1/p; s/^.*clang version \([0-9]*\)\..*/clang-\1/p' > "$d/cc"
 		[ "$prebuilt" != - ] ||
-			ok "[$id] the module builds with gcc-$gcc${build_suite:+ (in a $build_suite root)} and W=1 without a warning, also with fault injection"
+			ok "[$id] the module builds with $(ko_compiler "$ko")${build_suite:+ (in a $build_suite root)} and W=1 without a warning, also with fault injection"
 		root=$d/initramfs
 		initrd=$d/initramfs.gz
 		# One lane at a time builds an architecture's programs.
@@ -263,7 +264,7 @@ while read -r r _; do
 		"mode_$mode" judge "$name" "$d/$name"
 		secs=$((secs + $(cut -d' ' -f3 "$d/$name/status" 2> /dev/null || echo 0)))
 	done < "$d/jobs"
-	echo "$id $suite $arch $flavour gcc-${gcc:-?} $((n - n0 - failed + f0)) $((failed - f0)) $secs" >> "$table"
+	echo "$id $suite $arch $flavour $(cat "$d/cc" 2> /dev/null || echo "gcc-${gcc:-?}") $((n - n0 - failed + f0)) $((failed - f0)) $secs" >> "$table"
 done < "$run/rows"
 while read -r s a f _; do
 	skip "[$s $a $f] the archive serves no such kernel" "not available"
