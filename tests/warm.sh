@@ -24,6 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 O=${O:-$top/build}
 export O
+. "$here/vm/build.sh"
 
 # piece NAME COMMAND...: COMMAND, its output and its time in the log.
 piece() {
@@ -37,16 +38,15 @@ piece() {
 }
 
 # build_root ROW: the row's kernel fetched, and the build root of its
-# release with what tests/vm/build.sh installs in it.
+# release with what tests/vm/build.sh's build of it installs there (sparse
+# too, for the amd64 rows that tests/vm/run.sh runs it on).
 # shellcheck disable=SC2317 # run through piece
 build_root() {
 	_b_dir=$("$top/tests/vm/kernels.sh" fetch "$1") || return 1
-	build_suite='' root_pkgs=''
-	# shellcheck disable=SC1091 # written by kernels.sh fetch
-	. "$_b_dir/row"
-	[ -z "$build_suite" ] && return 0
-	# shellcheck disable=SC2086 # a list of package names
-	"$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null
+	case $1 in
+	*-amd64) row_root "$_b_dir" C=2 ;;
+	*) row_root "$_b_dir" ;;
+	esac
 }
 
 fetches() {

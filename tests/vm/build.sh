@@ -20,6 +20,9 @@
 #       it passed, $O/RELEASE/NAME/passed, so that tests/lint.sh can read
 #       the result of a build tests/vm/run.sh made in place of making it
 #       again.
+#   row_root KERNEL_DIR [MAKE ARGS...]
+#       the build root of the row's release, with what a build with MAKE
+#       ARGS needs; sets _bm_in (below)
 #   build_stamp [MAKE ARGS...]
 #       what the build of the tree's sources with W=1 and MAKE ARGS is:
 #       its arguments and the sha256 of its sources.
@@ -59,7 +62,12 @@ sparse_blocked() {
 	fi
 }
 
-build_module() {
+# row_root KERNEL_DIR [MAKE ARGS...]: reads KERNEL_DIR/row and makes sure
+# the build root of the kernel's release has what a build with MAKE ARGS
+# needs (root_pkgs; sparse for C=2); _bm_in is then the command that runs
+# a command in that root (none for the debug kernel: this machine built
+# it).  tests/warm.sh makes them ahead with it.
+row_root() {
 	# What the row file (written by kernels.sh fetch) sets.
 	release='' build_suite='' root_pkgs='' kdir='' cross=''
 	# shellcheck disable=SC1091 # written by kernels.sh fetch
@@ -68,6 +76,20 @@ build_module() {
 		echo "$1/row: not a row of kernels.sh fetch"
 		return 1
 	fi
+	shift
+	case " $* " in
+	*" C=2 "*) root_pkgs="$root_pkgs sparse" ;;
+	esac
+	_bm_in=
+	[ -n "$build_suite" ] || return 0
+	# shellcheck disable=SC2086 # a list of package names
+	_rr_err=$("$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs 2>&1 > /dev/null) ||
+		{ echo "no $build_suite build root: $(echo "$_rr_err" | tail -n 3)"; return 1; }
+	_bm_in="$top/tests/vm/roots.sh run $build_suite"
+}
+
+build_module() {
+	row_root "$@" || return 1
 	_bm_name=$2
 	shift 2
 	_bm_src=${build_dir:-$O/$release}/$_bm_name
@@ -80,20 +102,9 @@ build_module() {
 	else
 		build_stamp "$@" > "$_bm_src/stamp"
 	fi
-	case " $* " in
-	*" C=2 "*) root_pkgs="$root_pkgs sparse" ;;
-	esac
-	# No build suite (the debug kernel): this machine built the kernel.
-	_bm_in=
-	if [ -n "$build_suite" ]; then
-		# shellcheck disable=SC2086 # a list of package names
-		"$top/tests/vm/roots.sh" ensure "$build_suite" $root_pkgs > /dev/null 2> "$_bm_src/root.log" ||
-			{ echo "no $build_suite build root: $(tail -n 3 "$_bm_src/root.log")"; return 1; }
-		_bm_in="$top/tests/vm/roots.sh run $build_suite"
-	fi
-	# shellcheck disable=SC2086 # the root's command, as words
 	# The way README builds it: "make KDIR=...", which adds LLVM=1 for a
 	# kernel built with clang (the debug kernel).
+	# shellcheck disable=SC2086 # the root's command, as words
 	$_bm_in make -C "$_bm_src" module KDIR="$kdir" ${cross:+CROSS_COMPILE=$cross} \
 		W=1 "$@" > "$_bm_src/build.log" 2>&1 ||
 		{ echo "the build of $_bm_name failed: $(grep -v -E "$kbuild_noise" "$_bm_src/build.log" | tail -n 5)"; return 1; }
