@@ -169,20 +169,21 @@ deb $(apt_mirror "$2") $2 main"
 	done > "$logs/mmdebstrap-$1.log" 2>&1
 	return 1
 }
-if [ "${1:-}" = --bases ]; then
-	rc=0
+# make_bases: the base of every release; false when one could not be made.
+make_bases() {
+	_mb_rc=0
 	while read -r r ks k; do
-		[ -z "$r" ] || make_base "$r" "$ks" "$k" || rc=1
+		[ -z "$r" ] || make_base "$r" "$ks" "$k" || _mb_rc=1
 	done << EOF
 $rel_rows
 EOF
-	exit "$rc"
+	return "$_mb_rc"
+}
+if [ "${1:-}" = --bases ]; then
+	make_bases
+	exit
 fi
-(
-	echo "$rel_rows" | while read -r r ks k; do
-		[ -n "$r" ] && make_base "$r" "$ks" "$k"
-	done
-) &
+make_bases &
 base_pid=$!
 
 # --- one version ------------------------------------------------------------
