@@ -18,7 +18,7 @@ for group in "$@"; do
 	# downloads and unpacks them, and the module is built in a root of
 	# the kernel's own release (mmdebstrap); busybox-static of each
 	# architecture comes from the archive too.
-	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
+	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm qemu-system-misc mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
 	lint) pkgs="$pkgs sparse dwarves xz-utils perl shellcheck git" ;;
 	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db zsh fish" ;;
 	# tests/debug/mode.sh: the debug kernel's build, its QEMU guest, trinity.

@@ -57,14 +57,20 @@ apt_mirror() {
 	echo "${_apt_uri%/}"
 }
 
+# The suite the guest programs of every architecture (busybox-static, cat,
+# the cross-built reader) come from (tests/vm/guest.sh).
+guest_suite=bookworm
+
 # _apt_archs SUITE: this machine's architecture and those of the rows of
 # SUITE's Debian release in tests/vm/matrix (an archive need not serve
-# every architecture of every suite).
+# every architecture of every suite); every row's for the guest suite.
 _apt_archs() {
 	_apt_rel=${1%-security}
+	_apt_rel=${_apt_rel%-updates}
+	[ "$1" = "$guest_suite" ] && _apt_rel=
 	{
 		dpkg --print-architecture
-		sed 's/#.*//' "$top/tests/vm/matrix" | awk -v s="${_apt_rel%-updates}" '$1 == s { print $3 }'
+		sed 's/#.*//' "$top/tests/vm/matrix" | awk -v s="$_apt_rel" 'NF && (s == "" || $1 == s) { print $3 }'
 	} | awk '!seen[$0]++' | paste -sd, -
 }
 

@@ -6,7 +6,7 @@
 #
 #   vm_boot DIR ARCH KERNEL INITRD TIMEOUT MEM APPEND
 #
-# boots KERNEL with INITRD on ARCH (amd64, i386, arm64, armhf): -smp 2,
+# boots KERNEL with INITRD on ARCH (amd64, i386, arm64, armhf, s390x): -smp 2,
 # -no-reboot, the kernel's console on the first serial port and the
 # guest's results on a channel of their own, both files; APPEND is added
 # to the kernel command line (panic_on_warn=1 and the like are the
@@ -117,6 +117,13 @@ _vm_qemu() {
 		echo "qemu-system-arm -M virt -accel $_vm_acc -cpu ${VM_CPU:-cortex-a15} -serial file:$3 \
 			-chardev file,id=result,path=$4 -device pci-serial,chardev=result"
 		echo "ttyAMA0 ttyS0"
+		;;
+	s390x)
+		# Big-endian.  -serial is the SCLP line console (ttysclp0);
+		# the result channel a virtio console on the CCW bus (hvc0).
+		echo "qemu-system-s390x -M s390-ccw-virtio -accel $_vm_acc -cpu ${VM_CPU:-max} -serial file:$3 \
+			-device virtio-serial-ccw -chardev file,id=result,path=$4 -device virtconsole,chardev=result"
+		echo "ttysclp0 hvc0"
 		;;
 	*) return 1 ;;
 	esac

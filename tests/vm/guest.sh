@@ -25,6 +25,7 @@
 
 : "${top:?guest.sh: no \$top, the top of the project}"
 : "${O:?guest.sh: no \$O, the build directory}"
+: "${guest_suite:?guest.sh: no \$guest_suite: source tests/vm/apt.sh first}"
 
 # The GNU triplet, the cross compiler prefix and the libc6-dev-*-cross
 # package of each architecture.
@@ -34,12 +35,10 @@ triplet_of() {
 	arm64) echo aarch64-linux-gnu ;;
 	i386) echo i686-linux-gnu ;;
 	armhf) echo arm-linux-gnueabihf ;;
+	s390x) echo s390x-linux-gnu ;;
 	*) return 1 ;;
 	esac
 }
-
-# The suite guest programs for other architectures are cross-built in.
-guest_suite=bookworm
 
 # elf_triplet FILE: the multiarch directory name of an ELF file's machine.
 elf_triplet() {
@@ -48,6 +47,7 @@ elf_triplet() {
 	*80386*) echo i386-linux-gnu ;;
 	AArch64) echo aarch64-linux-gnu ;;
 	ARM) echo arm-linux-gnueabihf ;;
+	"IBM S/390") echo s390x-linux-gnu ;;
 	*) return 1 ;;
 	esac
 }
@@ -94,21 +94,29 @@ copy_with_libs() {
 	done
 }
 
+# deb_part PKG:ARCH PATH OUT: PATH (a file or a directory) of the guest
+# suite's package PKG for ARCH, copied to OUT, once.
+deb_part() {
+	[ -e "$3" ] && return 0
+	_dp_t=$3.deb.d
+	rm -rf "$_dp_t"
+	mkdir -p "$_dp_t"
+	(cd "$_dp_t" && apt_suite "$guest_suite" apt-get download -q "$1" > download.log 2>&1) ||
+		{ echo "guest.sh: cannot download $1" >&2; return 1; }
+	dpkg-deb -x "$_dp_t"/*.deb "$_dp_t/x" && cp -r "$_dp_t/x/$2" "$3" || return 1
+	rm -rf "$_dp_t"
+}
+
 # guest_programs ARCH: sets g_busybox, g_rwprobe, g_rwbench, g_reader
-# (empty where there is none), g_cat and g_libroot, the root the
-# libraries of the reader and cat come from.
+# (empty where there is none), g_cat, g_libroot, the root the libraries
+# of the reader and cat come from, and g_locale, the C.UTF-8 locale the
+# reader measures text in (libc-bin's: compiled locales are in the byte
+# order of their architecture, and s390x is big-endian).
 guest_programs() {
 	_g_gdir=$O/guest/$1
 	mkdir -p "$_g_gdir"
 	g_busybox=$_g_gdir/busybox
-	if [ ! -x "$g_busybox" ]; then
-		rm -rf "$_g_gdir/bb"
-		mkdir -p "$_g_gdir/bb"
-		(cd "$_g_gdir/bb" && apt_suite "$guest_suite" apt-get download -q "busybox-static:$1" > download.log 2>&1) ||
-			{ echo "guest.sh: cannot download busybox-static:$1" >&2; return 1; }
-		dpkg-deb -x "$_g_gdir"/bb/*.deb "$_g_gdir/bb/x" && cp "$_g_gdir/bb/x/bin/busybox" "$g_busybox" || return 1
-		rm -rf "$_g_gdir/bb"
-	fi
+	deb_part "busybox-static:$1" bin/busybox "$g_busybox" || return 1
 	if [ "$1" = "$(dpkg --print-architecture)" ]; then
 		# This machine's: the programs "make" built.
 		g_rwprobe=$top/tests/guest/rwprobe
@@ -117,6 +125,7 @@ guest_programs() {
 		[ -x "$g_reader" ] || g_reader=
 		g_cat=$(command -v cat)
 		g_libroot=
+		g_locale=/usr/lib/locale/C.utf8
 		return 0
 	fi
 	_g_tri=$(triplet_of "$1")
@@ -137,14 +146,9 @@ guest_programs() {
 	# coreutils' cat of ARCH, dynamically linked like the reader; its
 	# libraries are the root's (libc6:ARCH).
 	g_cat=$_g_gdir/cat
-	if [ ! -x "$g_cat" ]; then
-		rm -rf "$_g_gdir/cu"
-		mkdir -p "$_g_gdir/cu"
-		(cd "$_g_gdir/cu" && apt_suite "$guest_suite" apt-get download -q "coreutils:$1" > download.log 2>&1) ||
-			{ echo "guest.sh: cannot download coreutils:$1" >&2; return 1; }
-		dpkg-deb -x "$_g_gdir"/cu/*.deb "$_g_gdir/cu/x" && cp "$_g_gdir/cu/x/bin/cat" "$g_cat" || return 1
-		rm -rf "$_g_gdir/cu"
-	fi
+	deb_part "coreutils:$1" bin/cat "$g_cat" || return 1
+	g_locale=$_g_gdir/C.utf8
+	deb_part "libc-bin:$1" usr/lib/locale/C.utf8 "$g_locale" || return 1
 	"$top/tests/vm/roots.sh" run "$guest_suite" env PKG_CONFIG_LIBDIR="/usr/lib/$_g_multiarch/pkgconfig" \
 		make -s -C "$top/userspace" OBJDIR="$_g_gdir/reader" CC="$_g_tri-gcc" AR="$_g_tri-ar" > "$_g_gdir/reader.log" 2>&1 ||
 		{ cat "$_g_gdir/reader.log" >&2; return 1; }
@@ -182,9 +186,9 @@ initramfs_base() {
 	if [ -n "$g_reader" ]; then
 		copy_with_libs "$g_reader" "$_g_r" /rustwhere/userspace/rustwhere "$g_libroot" || return 1
 		# The reader measures text in the C.UTF-8 locale (libc-bin's).
-		if [ -d /usr/lib/locale/C.utf8 ]; then
+		if [ -d "$g_locale" ]; then
 			mkdir -p "$_g_r/usr/lib/locale"
-			cp -r /usr/lib/locale/C.utf8 "$_g_r/usr/lib/locale/"
+			cp -r "$g_locale" "$_g_r/usr/lib/locale/C.utf8"
 		fi
 	fi
 }

@@ -39,6 +39,7 @@ arch_of() {
 	*-arm64|*-arm64-16k) echo arm64 ;;
 	*-686|*-686-pae) echo i386 ;;
 	*-armmp|*-armmp-lpae) echo armhf ;;
+	*-s390x) echo s390x ;;
 	*) return 1 ;;
 	esac
 }
@@ -249,6 +250,7 @@ fetch() {
 	case $arch in
 	arm64) cross=aarch64-linux-gnu- ;;
 	armhf) cross=arm-linux-gnueabihf- ;;
+	s390x) cross=s390x-linux-gnu- ;;
 	*) cross= ;;
 	esac
 	# The compiler the headers name (7.x names the target's triplet even
