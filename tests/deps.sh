@@ -21,8 +21,9 @@ for group in "$@"; do
 	vm) pkgs="$pkgs qemu-system-x86 qemu-system-arm qemu-system-misc mmdebstrap kmod cpio gzip binutils dpkg-dev util-linux apt" ;;
 	lint) pkgs="$pkgs sparse dwarves xz-utils perl shellcheck git" ;;
 	host) pkgs="$pkgs jq valgrind clang libclang-rt-dev python3 util-linux groff-base man-db zsh fish" ;;
-	# tests/debug/mode.sh: the debug kernel's build, its QEMU guest, trinity.
-	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
+	# tests/debug/mode.sh: the debug kernel's build (with clang, LLVM=1),
+	# its QEMU guest, trinity.
+	debug) pkgs="$pkgs gcc make libc6-dev flex bison bc libelf-dev libssl-dev dwarves clang lld llvm cpio gzip xz-utils qemu-system-x86 trinity apt" ;;
 	# tests/pkg/run.sh: DKMS, the throwaway roots (mmdebstrap, zstd), make
 	# sign's test key (openssl); make deb and lintian run in a build root.
 	pkg) pkgs="$pkgs dkms dpkg-dev mmdebstrap openssl kmod xz-utils zstd git util-linux" ;;

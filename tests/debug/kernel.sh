@@ -17,7 +17,11 @@
 # is installed).
 # The kernel is "make tinyconfig" + tests/debug/debug.config (merged with
 # scripts/kconfig/merge_config.sh) + "make olddefconfig", built with O=
-# outside the source.  Everything lives under
+# outside the source, with clang and LLVM's tools (LLVM=1): it is the
+# matrix's kernel built with clang, as Android's, ChromeOS's and some
+# distributions' are, whose headers make then builds the module for with
+# LLVM=1 by itself (KASAN, kmemleak, lockdep and UBSAN work with clang).
+# Everything lives under
 #   ${RUSTWHERE_CACHE:-~/.cache/rustwhere}/debug-kernel/
 #     src-VERSION/                 the unpacked source
 #     build-VERSION-FRAGHASH/      the build, reused while both stay equal
@@ -93,7 +97,8 @@ check_config() {
 }
 
 ver=$(version)
-hash=$(sha256sum "$frag" | cut -c1-12)
+kmake="make -s LLVM=1"
+hash=$({ echo "$kmake"; cat "$frag"; } | sha256sum | cut -c1-12)
 out=$cache/build-$ver-$hash
 
 # One build at a time per cache.
@@ -111,16 +116,16 @@ if [ ! -f "$out/.complete" ]; then
 	start=$(date +%s)
 	rm -rf "$out"
 	mkdir -p "$out"
-	make -s -C "$src" O="$out" tinyconfig > "$out/build.log" 2>&1 || die "tinyconfig failed: see $out/build.log"
+	$kmake -C "$src" O="$out" tinyconfig > "$out/build.log" 2>&1 || die "tinyconfig failed: see $out/build.log"
 	(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$frag") >> "$out/build.log" 2>&1 ||
 		die "merge_config.sh failed: see $out/build.log"
-	make -s -C "$src" O="$out" olddefconfig >> "$out/build.log" 2>&1 || die "olddefconfig failed: see $out/build.log"
+	$kmake -C "$src" O="$out" olddefconfig >> "$out/build.log" 2>&1 || die "olddefconfig failed: see $out/build.log"
 	check_config "$out/.config"
 	# bzImage, then the (no) in-tree modules: that writes Module.symvers,
 	# which external modules need.
-	make -s -C "$src" O="$out" -j"$jobs" bzImage >> "$out/build.log" 2>&1 ||
+	$kmake -C "$src" O="$out" -j"$jobs" bzImage >> "$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; die "bzImage failed: see $out/build.log"; }
-	make -s -C "$src" O="$out" -j"$jobs" modules >> "$out/build.log" 2>&1 ||
+	$kmake -C "$src" O="$out" -j"$jobs" modules >> "$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; die "modules failed: see $out/build.log"; }
 	if [ ! -f "$out/arch/x86/boot/bzImage" ] || [ ! -f "$out/Module.symvers" ]; then
 		die "no bzImage or Module.symvers in $out"

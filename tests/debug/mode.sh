@@ -58,7 +58,40 @@ debug_ext() {
 	rm -rf "${d:?}/$_de_name"
 	mkdir -p "$d/$_de_name"
 	cp -r "$@" "$d/$_de_name/"
-	make -s -C "$kdir" M="$d/$_de_name" modules > "$d/$_de_name.log" 2>&1 || { cat "$d/$_de_name.log"; return 1; }
+	# The debug kernel is built with clang (kernel.sh): so are its modules.
+	make -s -C "$kdir" M="$d/$_de_name" LLVM=1 modules > "$d/$_de_name.log" 2>&1 || { cat "$d/$_de_name.log"; return 1; }
+}
+
+# debug_clang: make and make install, for a kernel built with clang, build
+# the module with clang and LLVM's tools (LLVM=1) unasked, and stop at
+# once, naming the package, when the clang they are told to use is not
+# installed.
+debug_clang() {
+	# ko_built KO DIR: KO is the module built in DIR, its compiler clang
+	# (its .comment), its linker ld.lld (kbuild's .cmd file of it).
+	ko_built() {
+		cmp "$1" "$2/module/rustwhere.ko" || return 1
+		_dc_cc=$(ko_compiler "$1")
+		_dc_ld=$(sed -n 's/^\(saved\)\{0,1\}cmd_[^ ]* := \([^ ]*\) .*/\2/p' "$2/module/.rustwhere.ko.cmd")
+		echo "# ${1#"$d"/}: $_dc_cc; linked by ${_dc_ld:-no linker named}"
+		case $_dc_cc in *clang*) ;; *) return 1 ;; esac
+		case $_dc_ld in ld.lld*) ;; *) return 1 ;; esac
+	}
+	ko_built "$ko" "$d/normal" || return 1
+	for _dc_t in install noclang; do
+		rm -rf "${d:?}/$_dc_t"
+		mkdir -p "$d/$_dc_t"
+		cp -r "$top/Makefile" "$top/Kbuild" "$top/kbuild-tools.sh" "$top/VERSION" "$top/module" \
+			"$top/userspace" "$d/$_dc_t/" || return 1
+	done
+	make -s -C "$d/install" install KDIR="$kdir" DESTDIR="$d/install/dest" > "$d/install.log" 2>&1 ||
+		{ tail -n 5 "$d/install.log"; return 1; }
+	ko_built "$d/install/dest/lib/modules/$release/updates/module/rustwhere.ko" "$d/install" || return 1
+	_dc_out=$(make -C "$d/noclang" module KDIR="$kdir" LLVM=-99 2>&1)
+	_dc_rc=$?
+	echo "$_dc_out" | grep -F '***' | head -n 1 | sed 's/^/# /'
+	[ "$_dc_rc" -ne 0 ] && [ -z "$(find "$d/noclang/module" -name '*.o')" ] &&
+		echo "$_dc_out" | grep -qF 'not installed: clang-99 (apt-get install clang-99), ld.lld-99 (apt-get install lld-99)'
 }
 
 # debug_plan: the debug kernel's helpers, tests and boots.
@@ -69,6 +102,8 @@ debug_plan() {
 	mkdir -p "$d/stage" "$root/debug/selftests/proc"
 	cp -r "$_dp_kc" "$d/stage/content"
 	[ "$_dp_kc" = "$top/module/content" ] || echo "# the KUnit suite is built with the content of $_dp_kc"
+	check "[debug] make and make install build the module for this clang-built kernel with clang and ld.lld (LLVM=1) unasked; with LLVM=-99, make stops at once: install clang-99" \
+		debug_clang
 	check "[debug] rwbugs.ko, the module of deliberate bugs, builds" \
 		debug_ext bugs "$_dp_k/bugs/Kbuild" "$_dp_k/bugs/rwbugs.c"
 	check "[debug] the KUnit suite builds, linked with module/content.c" \

@@ -275,7 +275,7 @@ fetch() {
 }
 
 # fetch_debug: the row of the debug kernel, built by tests/debug/kernel.sh
-# with this machine's compiler, and its source (ksrc).
+# with this machine's clang, and its source (ksrc).
 fetch_debug() {
 	dirs=$("$top/tests/debug/kernel.sh" --source) || die "the debug kernel did not build"
 	kdir=$(echo "$dirs" | sed -n 1p)
@@ -286,7 +286,6 @@ fetch_debug() {
 	arch=amd64
 	flavour=debug
 	release=$(cat "$kdir/include/config/kernel.release")
-	gcc=$(${CC:-cc} -dumpversion | cut -d. -f1)
 	cross=
 	root_pkgs=
 	kdir=$kdir
