@@ -675,29 +675,24 @@ unsupported() {
 	check "[$1] with those kernels present, apt-get install --reinstall rustwhere-dkms succeeds and $2 keeps its module" \
 		install_ok none --reinstall "/tmp/debs/${deb_dkms##*/}"
 
-	check_old_make() {
+	# make_stops KERNEL ERE: make against KERNEL's headers stops before it
+	# compiles anything, with a message that matches ERE.
+	make_stops() {
 		inroot sh -c "rm -rf /tmp/rw && cp -r /usr/src/rustwhere-$version /tmp/rw" || return 1
-		out=$(inroot make -C /lib/modules/5.4.0-rwtest-old/build M=/tmp/rw modules 2>&1)
+		out=$(inroot make -C "/lib/modules/$1/build" M=/tmp/rw modules 2>&1)
 		rc=$?
 		echo "$out" | grep -F '***'
 		echo "make: exit $rc"
-		[ "$rc" -ne 0 ] && [ -z "$(find "$root/tmp/rw" -name '*.o')" ] &&
-			echo "$out" | grep -q "rustwhere needs Linux 5.6 or newer (struct proc_ops); these headers are 5.4.0-rwtest-old" &&
+		[ "$rc" -ne 0 ] && [ -z "$(find "$root/tmp/rw" -name '*.o')" ] && echo "$out" | grep -qE "$2"
+	}
+	check_old_make() {
+		make_stops 5.4.0-rwtest-old "rustwhere needs Linux 5\.6 or newer \(struct proc_ops\); these headers are 5\.4\.0-rwtest-old" &&
 			inroot make -C /lib/modules/5.4.0-rwtest-old/build M=/tmp/rw clean
 	}
 	check "[$1] make against headers older than 5.6 stops at once: \"rustwhere needs Linux 5.6 or newer\"; make clean works" \
 		check_old_make
-	check_nocc_make() {
-		inroot sh -c "rm -rf /tmp/rw && cp -r /usr/src/rustwhere-$version /tmp/rw" || return 1
-		out=$(inroot make -C /lib/modules/6.99.1-rwtest-nocc/build M=/tmp/rw modules 2>&1)
-		rc=$?
-		echo "$out" | grep -F '***'
-		echo "make: exit $rc"
-		[ "$rc" -ne 0 ] && [ -z "$(find "$root/tmp/rw" -name '*.o')" ] &&
-			echo "$out" | grep -qE "rustwhere: these headers build with commands that are not installed: (x86_64-linux-gnu-)?gcc-rustwhere-test-missing \(apt-get install gcc-rustwhere-test-missing\)"
-	}
 	check "[$1] make against headers whose compiler is not installed stops at once and names its package" \
-		check_nocc_make
+		make_stops 6.99.1-rwtest-nocc "rustwhere: these headers build with commands that are not installed: (x86_64-linux-gnu-)?gcc-rustwhere-test-missing \(apt-get install gcc-rustwhere-test-missing\)"
 	# The make above, run in the 5.4 headers' tree as a user's would be,
 	# leaves kbuild's own files there (Linux 7: .gitignore, source),
 	# which dpkg does not own: they go with the tree.
