@@ -87,9 +87,29 @@ check_build_flags() {
 		{ echo "the link lacks LDFLAGS"; echo "$out"; return 1; }
 }
 
+# kbuild-tools.sh (module/Kbuild's and dkms.conf's): silent where every
+# command is there; else each missing one with its Debian package, the
+# native compiler's, a cross compiler's, clang's and LLVM's.
+check_kbuild_tools() {
+	local out want native
+	if ! out=$("$top/kbuild-tools.sh" sh cat) || [ -n "$out" ]; then
+		echo "sh, cat: $out"
+		return 1
+	fi
+	native=$(gcc -dumpmachine) || return 1
+	want="$native-gcc-99 (apt-get install gcc-99), aarch64-linux-gnu-gcc-99 (apt-get install gcc-99-aarch64-linux-gnu)"
+	want="$want, clang-99 (apt-get install clang-99), ld.lld-99 (apt-get install lld-99)"
+	want="$want, llvm-objcopy-99 (apt-get install llvm-99), powerpc64le-linux-gnu-ld (apt-get install binutils-powerpc64le-linux-gnu)"
+	out=$("$top/kbuild-tools.sh" sh "$native-gcc-99" aarch64-linux-gnu-gcc-99 clang-99 ld.lld-99 \
+		llvm-objcopy-99 powerpc64le-linux-gnu-ld clang-99) && { echo "exit 0: $out"; return 1; }
+	[ "$out" = "$want" ] || { printf 'got:  %s\nwant: %s\n' "$out" "$want"; return 1; }
+}
+
 [ "$update" -eq 1 ] && return 0
 t_check "man pages (made from .in): groff -ww without warnings, every section" check_man
 t_check "make install and uninstall honour DESTDIR and PREFIX" check_install
 t_check "the version comes from VERSION alone, as -DRUSTWHERE_VERSION" check_version_source
 t_check "the man pages' .TH lines carry VERSION, made from @VERSION@" check_man_version
 t_check "make honours CPPFLAGS, CFLAGS, EXTRA_CFLAGS and LDFLAGS" check_build_flags
+t_check "kbuild-tools.sh names the Debian package of each command the headers build with that is missing" \
+	check_kbuild_tools
