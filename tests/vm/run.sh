@@ -190,7 +190,7 @@ row_plan() {
 		fi
 		fko=$(build_dir=$d build_module "$kd" fault RUSTWHERE_FAULT_INJECT=y) ||
 			{ not_ok "[$id] $fko"; exit; }
-		ko_compiler "$ko" | sed -n 's/^GCC: .* \([0-9]*\)\.[0-9.]*$/gcc-\1/p; s/^.*clang version \([0-9]*\)\..*/clang-\1/p' > "$d/cc"
+		ko_compiler "$ko" | sed -n 's/^GCC: ([^)]*) \([0-9]*\)\..*/gcc-\1/p; s/^.*clang version \([0-9]*\)\..*/clang-\1/p' > "$d/cc"
 		[ "$prebuilt" != - ] ||
 			ok "[$id] the module builds with $(ko_compiler "$ko")${build_suite:+ (in a $build_suite root)} and W=1 without a warning, also with fault injection"
 		root=$d/initramfs
@@ -265,7 +265,7 @@ while read -r r _; do
 		"mode_$mode" judge "$name" "$d/$name"
 		secs=$((secs + $(cut -d' ' -f3 "$d/$name/status" 2> /dev/null || echo 0)))
 	done < "$d/jobs"
-	echo "$id $suite $arch $flavour $(cat "$d/cc" 2> /dev/null || echo "gcc-${gcc:-?}") $((n - n0 - failed + f0)) $((failed - f0)) $secs" >> "$table"
+	echo "$id $suite $arch $flavour $(grep . "$d/cc" 2> /dev/null || echo "gcc-${gcc:-?}") $((n - n0 - failed + f0)) $((failed - f0)) $secs" >> "$table"
 done < "$run/rows"
 while read -r s a f _; do
 	skip "[$s $a $f] the archive serves no such kernel" "not available"
