@@ -13,6 +13,8 @@
 #                           $RUSTWHERE_CACHE/kernels/RELEASE; print that
 #                           directory.  Its file "row" says, as shell
 #                           assignments, what the build and the boot need.
+#                           Exit 3: the lists name it, the archive does
+#                           not serve its files (a row not available).
 #   kernels.sh fetch debug  the same for the debug kernel (tests/debug/kernel.sh)
 #
 # The rows are tests/vm/matrix, each resolved to the newest ABI that its
@@ -235,8 +237,17 @@ fetch() {
 	rm -rf "$dir"
 	mkdir -p "$dir/debs" "$dir/root"
 	# shellcheck disable=SC2086 # $pkgs is a list of package names
-	(cd "$dir/debs" && apt_suite "$suite" apt-get download -q $pkgs > "$dir/download.log" 2>&1) ||
-		{ tail -n 5 "$dir/download.log" >&2; die "apt-get download failed for $rel ($suite)"; }
+	# A kernel the lists name but whose files the archive does not serve
+	# (404: seen for trixie's s390x kernels) is not available, exit 3:
+	# the row is skipped and named, never failed.
+	if ! (cd "$dir/debs" && apt_suite "$suite" apt-get download -q $pkgs > "$dir/download.log" 2>&1); then
+		tail -n 5 "$dir/download.log" >&2
+		if grep -q ' 404 *Not Found' "$dir/download.log"; then
+			echo "kernels.sh: $suite lists $rel, but the archive does not serve its files (404)" >&2
+			exit 3
+		fi
+		die "apt-get download failed for $rel ($suite)"
+	fi
 	for deb in "$dir"/debs/*.deb; do
 		dpkg-deb -x "$deb" "$dir/root"
 	done

@@ -170,10 +170,15 @@ row_plan() {
 	: > "$d/jobs"
 	t0=$(date +%s)
 	(
-		if ! kd=$("$here/kernels.sh" fetch "$row" 2> "$d/fetch.log"); then
-			not_ok "[$id] fetch the kernel" "$(tail -n 5 "$d/fetch.log")"
+		kd=$("$here/kernels.sh" fetch "$row" 2> "$d/fetch.log") || {
+			# 3: listed, not served (a mirror's fault, not the module's).
+			if [ $? -eq 3 ]; then
+				skip "[$id] fetch the kernel" "not available: $(tail -n 1 "$d/fetch.log")"
+			else
+				not_ok "[$id] fetch the kernel" "$(tail -n 5 "$d/fetch.log")"
+			fi
 			exit
-		fi
+		}
 		echo "$kd" > "$d/kd"
 		row_vars "$id"
 		if [ "$prebuilt" != - ]; then
