@@ -81,8 +81,7 @@ debug_clang() {
 	for _dc_t in install noclang; do
 		rm -rf "${d:?}/$_dc_t"
 		mkdir -p "$d/$_dc_t"
-		cp -r "$top/Makefile" "$top/Kbuild" "$top/kbuild-tools.sh" "$top/VERSION" "$top/module" \
-			"$top/userspace" "$d/$_dc_t/" || return 1
+		module_tree "$d/$_dc_t" userspace || return 1
 	done
 	make -s -C "$d/install" install KDIR="$kdir" DESTDIR="$d/install/dest" > "$d/install.log" 2>&1 ||
 		{ tail -n 5 "$d/install.log"; return 1; }

@@ -23,6 +23,8 @@
 #   row_root KERNEL_DIR [MAKE ARGS...]
 #       the build root of the row's release, with what a build with MAKE
 #       ARGS needs; sets _bm_in (below)
+#   module_tree DIR [PATH...]
+#       a copy of what "make module" builds from, and of PATHs, in DIR
 #   build_stamp [MAKE ARGS...]
 #       what the build of the tree's sources with W=1 and MAKE ARGS is:
 #       its arguments and the sha256 of its sources.
@@ -88,6 +90,16 @@ row_root() {
 	_bm_in="$top/tests/vm/roots.sh run $build_suite"
 }
 
+# module_tree DIR [MORE...]: a copy of what "make module" builds from (and
+# of MORE, paths under the top) in DIR.
+module_tree() {
+	_mt_dir=$1
+	shift
+	for _mt_p in Makefile Kbuild kbuild-tools.sh VERSION module "$@"; do
+		cp -r "$top/$_mt_p" "$_mt_dir/" || return 1
+	done
+}
+
 build_module() {
 	row_root "$@" || return 1
 	_bm_name=$2
@@ -95,7 +107,7 @@ build_module() {
 	_bm_src=${build_dir:-$O/$release}/$_bm_name
 	rm -rf "$_bm_src"
 	mkdir -p "$_bm_src"
-	cp -r "$top/Makefile" "$top/Kbuild" "$top/kbuild-tools.sh" "$top/VERSION" "$top/module" "$_bm_src/"
+	module_tree "$_bm_src" || return 1
 	if [ -n "${build_content:-}" ] && [ "$build_content" != "$top/module/content" ]; then
 		rm -rf "$_bm_src/module/content"
 		cp -r "$build_content" "$_bm_src/module/content"

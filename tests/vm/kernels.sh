@@ -137,6 +137,12 @@ version_of() {
 	field "$1" "linux-headers-$2" "$3" 3
 }
 
+# matrix_suites: every suite of the matrix's releases, one a line.
+matrix_suites() {
+	sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' |
+		while read -r _ms_r; do suites_of "$_ms_r" | tr ' ' '\n'; done
+}
+
 # index_ok, index_bad: the suites whose lists are up to date, and those
 # that could not be fetched, so that each is asked once (index runs in
 # subshells, which cannot tell the shell).
@@ -154,8 +160,7 @@ check_suites() {
 
 list() {
 	# shellcheck disable=SC2046 # the suites, as words
-	check_suites $(sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' |
-		while read -r r; do suites_of "$r"; done)
+	check_suites $(matrix_suites)
 	if [ -n "${KVERS:-}" ]; then
 		for row in $KVERS; do
 			rel=${row#*/}
@@ -184,9 +189,7 @@ suite_of() {
 	case $1 in
 	*/*) echo "${1%%/*}"; return ;;
 	esac
-	sed 's/#.*//' "$here/matrix" | awk 'NF && !seen[$1]++ { print $1 }' | while read -r r; do
-		suites_of "$r" | tr ' ' '\n'
-	done | while read -r s; do
+	matrix_suites | while read -r s; do
 		if field "$s" "linux-headers-$1" "$(arch_of "$1")" 1 < /dev/null > /dev/null; then
 			echo "$s"
 			break

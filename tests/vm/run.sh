@@ -195,9 +195,10 @@ row_plan() {
 		fi
 		fko=$(build_dir=$d build_module "$kd" fault RUSTWHERE_FAULT_INJECT=y) ||
 			{ not_ok "[$id] $fko"; exit; }
-		ko_compiler "$ko" | sed -n 's/^GCC: ([^)]*) \([0-9]*\)\..*/gcc-\1/p; s/^.*clang version \([0-9]*\)\..*/clang-\1/p' > "$d/cc"
+		cc=$(ko_compiler "$ko")
+		echo "$cc" | sed -n 's/^GCC: ([^)]*) \([0-9]*\)\..*/gcc-\1/p; s/^.*clang version \([0-9]*\)\..*/clang-\1/p' > "$d/cc"
 		[ "$prebuilt" != - ] ||
-			ok "[$id] the module builds with $(ko_compiler "$ko")${build_suite:+ (in a $build_suite root)} and W=1 without a warning, also with fault injection"
+			ok "[$id] the module builds with $cc${build_suite:+ (in a $build_suite root)} and W=1 without a warning, also with fault injection"
 		root=$d/initramfs
 		initrd=$d/initramfs.gz
 		# One lane at a time builds an architecture's programs.
