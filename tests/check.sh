@@ -92,6 +92,14 @@ echo "Made ahead (tests/warm.sh):"
 sed -n 's/^warm: \(.*\) in \([0-9]*\) s$/  \1 in \2 s/p' "$O/warm.log"
 . "$here/vm/boot.sh"
 cat "$O/boots-retried" "$O/pkg/vm/boots-retried" 2> /dev/null | vm_retried
+# Each test that failed, by name, so that the tail of a log says which.
+if [ "$fail" -gt 0 ]; then
+	echo "Failed:"
+	while read -r name _; do
+		grep '^not ok' "$O/check-$name.log" | grep -v '# TODO' |
+			sed "s/^/  $name: /"
+	done < "$times"
+fi
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else
