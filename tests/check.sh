@@ -31,9 +31,15 @@ fail=0
 skip=0
 start_all=$(date +%s)
 # One line per suite for the table at the end: name, passed, failed,
-# skipped, wall seconds.
+# skipped, wall seconds, CPU seconds (user and system, of all it ran).
 times=$O/check-times.txt
 : > "$times"
+# cpu: cpu_s is the CPU seconds of every child reaped so far ("times" in
+# this shell, not in a $(...) subshell, whose own count starts at 0).
+cpu() {
+	times > "$O/check-cpu"
+	cpu_s=$(awk 'NR == 2 { gsub(/[ms]/, " "); print int($1 * 60 + $2 + $3 * 60 + $4) }' "$O/check-cpu")
+}
 # suite NAME COMMAND...: run, show, time, and add up its closing line.
 suite() {
 	name=$1
@@ -41,14 +47,18 @@ suite() {
 	echo "=== $name"
 	log=$O/check-$name.log
 	t0=$(date +%s)
+	cpu
+	c0=$cpu_s
 	"$@" 2>&1 | tee "$log"
 	secs=$(($(date +%s) - t0))
-	echo "=== $name: ${secs} s"
+	cpu
+	cpus=$((cpu_s - c0))
+	echo "=== $name: ${secs} s (CPU ${cpus} s)"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "not ok - $name gave no result"
 		fail=$((fail + 1))
-		printf '%s - - - %s\n' "$name" "$secs" >> "$times"
+		printf '%s - - - %s %s\n' "$name" "$secs" "$cpus" >> "$times"
 		return
 	fi
 	p=${line%% passed*}
@@ -61,7 +71,7 @@ suite() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skip=$((skip + s))
-	printf '%s %s %s %s %s\n' "$name" "$p" "$f" "$s" "$secs" >> "$times"
+	printf '%s %s %s %s %s %s\n' "$name" "$p" "$f" "$s" "$secs" "$cpus" >> "$times"
 }
 
 suite host "$here/host/run.sh"
@@ -82,12 +92,17 @@ if [ -f "$O/check/run/table" ]; then
 	echo "Tested kernels:"
 	sed -n '/^# ROW /,/^boots retried/p' "$O/check-vm.log" | sed -n 's/^# /  /p'
 fi
-echo "Suites:"
+echo "Suites (CPU: user and system seconds; warm.sh ran beside them):"
+cpu
+all_cpu=$cpu_s
 {
-	echo "suite passed failed skipped seconds"
+	echo "suite passed failed skipped seconds CPU"
 	cat "$times"
-	echo "all $pass $fail $skip $(($(date +%s) - start_all))"
-} | awk '{ printf "  %-10s %7s %7s %8s %8s\n", $1, $2, $3, $4, $5 }'
+	warm_secs=$(sed -n 's/^warm: all done in \([0-9]*\) s$/\1/p' "$O/warm.log")
+	awk -v all="$all_cpu" -v w="${warm_secs:--}" \
+		'{ all -= $6 } END { print "warm.sh - - -", w, all }' "$times"
+	echo "all $pass $fail $skip $(($(date +%s) - start_all)) $all_cpu"
+} | awk '{ printf "  %-10s %7s %7s %8s %8s %8s\n", $1, $2, $3, $4, $5, $6 }'
 echo "Made ahead (tests/warm.sh):"
 sed -n 's/^warm: \(.*\) in \([0-9]*\) s$/  \1 in \2 s/p' "$O/warm.log"
 . "$here/vm/boot.sh"
