@@ -14,10 +14,15 @@
 # '_' (gcc-14-aarch64-linux-gnu, binutils-x86-64-linux-gnu); the native
 # one has no suffix.
 
-# native TRIPLET: true when TRIPLET is this machine's own (its libc or a
-# native gcc is installed under that name).
+# native TRIPLET: true when TRIPLET is this machine's own: the libc of
+# dpkg's own architecture lives under that name.  A libc of TRIPLET alone
+# says nothing: multiarch installs libc6:arm64 on amd64 too.
 native() {
-	[ -e "/usr/lib/$1/libc.so.6" ] || [ -d "/usr/lib/gcc/$1" ]
+	if arch=$(dpkg --print-architecture 2> /dev/null); then
+		dpkg-query -L "libc6:$arch" 2> /dev/null | grep -q "/lib/$1/"
+	else
+		[ -e "/usr/lib/$1/libc.so.6" ] || [ -d "/usr/lib/gcc/$1" ]
+	fi
 }
 
 # package TOOL: the package that has the command TOOL.
