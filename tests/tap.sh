@@ -7,7 +7,8 @@
 #   check DESC CMD...        a pass when CMD succeeds; CMD's output is shown
 #                            on failure (its last TAP_TAIL lines, default 40),
 #                            and on success too when TAP_SHOW_PASS=1; with
-#                            TAP_LOG_DIR set it is kept there as check-N.log
+#                            TAP_LOG_DIR set it is kept there as check-N.log;
+#                            with TAP_TIMES=1 its time follows ("# took")
 #   verdict STATUS DESC      a pass when STATUS (a $?) is 0, else a failure
 #   skip DESC REASON         a test that could not run here ("# SKIP")
 #   bail MSG                 "Bail out!" and exit 1
@@ -50,11 +51,16 @@ check() {
 	else
 		_tap_log=$(mktemp /tmp/tap-check.XXXXXX)
 	fi
+	[ "${TAP_TIMES:-0}" = 1 ] && read -r _tap_t0 _ < /proc/uptime
 	if "$@" > "$_tap_log" 2>&1; then
 		ok "$_tap_desc"
 		[ "${TAP_SHOW_PASS:-0}" = 1 ] && sed 's/^/# /' "$_tap_log"
 	else
 		not_ok "$_tap_desc" "$(tail -n "${TAP_TAIL:-40}" "$_tap_log")"
+	fi
+	if [ "${TAP_TIMES:-0}" = 1 ]; then
+		read -r _tap_t1 _ < /proc/uptime
+		echo "$_tap_t0 $_tap_t1" | awk '{ printf "# took %.2f s\n", $2 - $1 }'
 	fi
 	[ -n "${TAP_LOG_DIR:-}" ] || rm -f "$_tap_log"
 	return 0

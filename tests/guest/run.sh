@@ -46,8 +46,10 @@ ko=$1
 tmp=$(mktemp -d /tmp/rustwhere-test.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# The guest's checks show what they saw even when they pass.
+# The guest's checks show what they saw even when they pass, and how long
+# each took (under TCG, where the time of a boot goes).
 TAP_SHOW_PASS=1
+TAP_TIMES=1
 . "$here/../tap.sh"
 echo "TAP version 13"
 
