@@ -899,9 +899,27 @@ lifecycle() {
 	purge_clean "after the late headers"
 }
 
-# (fd 3: apt-get and dkms read their standard input)
+# The releases side by side: each is mostly one process at a time (dpkg,
+# DKMS's make), in a root of its own.  Each runs in a subshell with a TAP
+# and a log directory of its own, replayed here in order when all are
+# done.  (fd 3: apt-get and dkms read their standard input.)
+rel_pids=
 while read -r r ks k <&3; do
-	[ -n "$r" ] && on_release "$r" "$ks" "$k"
+	[ -n "$r" ] || continue
+	mkdir -p "$logs/$r"
+	(
+		n=0 failed=0 skipped=0 TAP_LOG_DIR=$logs/$r
+		on_release "$r" "$ks" "$k"
+	) > "$logs/$r.tap" 2>&1 < /dev/null &
+	rel_pids="$rel_pids $!"
+done 3<< EOF
+$rel_rows
+EOF
+for p in $rel_pids; do
+	wait "$p"
+done
+while read -r r ks k <&3; do
+	[ -n "$r" ] && tap_replay "$logs/$r.tap"
 done 3<< EOF
 $rel_rows
 EOF
