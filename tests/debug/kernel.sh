@@ -58,9 +58,13 @@ version() {
 	echo "$v"
 }
 
-# source VERSION: the unpacked tree, fetched once.
+# source VERSION: the unpacked tree, fetched once, under a lock of its own:
+# tests/lint.sh's --unpack need not wait for a build that holds the build
+# lock (and has unpacked the tree first).
 source_tree() {
 	dir=$cache/src-$1
+	exec 8> "$cache/.src.lock"
+	flock 8
 	if [ ! -f "$dir/.complete" ]; then
 		say "fetching $pkg $1"
 		rm -rf "$dir"
@@ -74,6 +78,7 @@ source_tree() {
 		[ -f "$dir/linux-source-6.12/Makefile" ] || die "no kernel source in $tarball"
 		touch "$dir/.complete"
 	fi
+	exec 8>&-
 	echo "$dir/linux-source-6.12"
 }
 
@@ -101,14 +106,14 @@ kmake="make -s LLVM=1"
 hash=$({ echo "$kmake"; cat "$frag"; } | sha256sum | cut -c1-12)
 out=$cache/build-$ver-$hash
 
-# One build at a time per cache.
-exec 9> "$cache/.lock"
-flock 9
-
 if [ "${1:-}" = --unpack ]; then
 	source_tree "$ver"
 	exit
 fi
+
+# One build at a time per cache.
+exec 9> "$cache/.lock"
+flock 9
 
 if [ ! -f "$out/.complete" ]; then
 	src=$(source_tree "$ver")
