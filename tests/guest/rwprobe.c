@@ -20,6 +20,11 @@
  *                               every whole read must equal REF, every
  *                               failure must be ENOENT or EIO
  *   rwprobe utf8 FILE           FILE is valid UTF-8
+ *   rwprobe readers N ROUNDS DIR REFDIR NAME...
+ *                               N processes, let go at once, each reading
+ *                               every DIR/NAME whole ROUNDS times (each
+ *                               with a read size of its own, 4096 down to
+ *                               64 bytes); every read must equal REFDIR/NAME
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_FILE	(1 << 20)
@@ -381,6 +387,97 @@ static int cmd_race(const char *file, const char *refpath, const char *stop)
 	return 0;
 }
 
+#define MAX_READERS	64
+#define MAX_NAMES	64
+
+/* One reader of cmd_readers: 0 when every whole read was right. */
+static int reader(int id, long rounds, int nnames, char **paths, char **ref, size_t *rlen)
+{
+	size_t bs = (size_t)4096 >> (id % 4) * 2;
+	char *got = xmalloc(MAX_FILE);
+	long r;
+	int i, fd;
+	ssize_t n;
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < nnames; i++) {
+			fd = open(paths[i], O_RDONLY);
+			if (fd < 0)
+				return fail("reader %d: open %s: %s", id, paths[i], strerror(errno));
+			n = read_all(fd, got, MAX_FILE, bs);
+			close(fd);
+			if (n < 0)
+				return fail("reader %d: read %s: %s", id, paths[i], strerror(errno));
+			if ((size_t)n != rlen[i] || memcmp(got, ref[i], rlen[i]))
+				return fail("reader %d, round %ld: %s gave other bytes (%zd, want %zu)",
+					    id, r, paths[i], n, rlen[i]);
+		}
+	}
+	free(got);
+	return 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(len);
+
+	snprintf(p, len, "%s/%s", dir, name);
+	return p;
+}
+
+static int cmd_readers(char **argv, int nnames, char **names)
+{
+	long nr = strtol(argv[0], NULL, 10), rounds = strtol(argv[1], NULL, 10);
+	char *paths[MAX_NAMES], *ref[MAX_NAMES];
+	size_t rlen[MAX_NAMES];
+	int gate[2], i, st, bad = 0;
+	pid_t pid;
+
+	if (nr < 1 || nr > MAX_READERS || rounds < 1 || nnames < 1 || nnames > MAX_NAMES) {
+		fprintf(stderr, "%s: readers: 1 to %d readers, 1 or more rounds, 1 to %d names\n",
+			prog, MAX_READERS, MAX_NAMES);
+		return 2;
+	}
+	for (i = 0; i < nnames; i++) {
+		char *r = join(argv[3], names[i]);
+
+		paths[i] = join(argv[2], names[i]);
+		ref[i] = slurp(r, &rlen[i]);
+		free(r);
+	}
+	/* The readers wait for the gate's EOF, so that they all start together. */
+	if (pipe(gate))
+		die("cannot make", "a pipe");
+	for (i = 0; i < nr; i++) {
+		pid = fork();
+		if (pid < 0)
+			die("cannot fork", "a reader");
+		if (pid == 0) {
+			char c;
+
+			close(gate[1]);
+			if (read(gate[0], &c, 1) < 0)
+				_exit(2);
+			_exit(reader(i, rounds, nnames, paths, ref, rlen));
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	while (wait(&st) > 0)
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			bad++;
+	for (i = 0; i < nnames; i++) {
+		free(paths[i]);
+		free(ref[i]);
+	}
+	if (bad)
+		return fail("%d of %ld readers saw an error or other bytes", bad, nr);
+	printf("ok: %ld readers x %ld rounds x %d files, read sizes 4096 to 64 bytes, %ld CPUs\n",
+	       nr, rounds, nnames, sysconf(_SC_NPROCESSORS_ONLN));
+	return 0;
+}
+
 static int cmd_utf8(const char *file)
 {
 	size_t len, i = 0;
@@ -442,7 +539,10 @@ int main(int argc, char **argv)
 		return cmd_race(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "utf8") && argc == 3)
 		return cmd_utf8(argv[2]);
+	if (!strcmp(cmd, "readers") && argc >= 7)
+		return cmd_readers(argv + 2, argc - 6, argv + 6);
 	fprintf(stderr, "usage: %s reads|preads|seeks|efault FILE REF | write|mmap|hold|utf8 FILE |\n"
-		"       %s asuser UID FILE | race FILE REF STOP\n", prog, prog);
+		"       %s asuser UID FILE | race FILE REF STOP |\n"
+		"       %s readers N ROUNDS DIR REFDIR NAME...\n", prog, prog, prog);
 	return 2;
 }
