@@ -98,15 +98,17 @@ version=$(cat "$top/VERSION")
 # The matrix as the archive serves it today.
 list=$("$top/tests/vm/kernels.sh" list) || bail "tests/vm/kernels.sh list failed"
 # The amd64 kernels whose compiler this host has (gcc-12 on Debian 12,
-# gcc-14 on Debian 13), which make install and the host's DKMS build for.
+# gcc-14 on Debian 13), which make install and the host's DKMS build for
+# (not fetched for --bases, which needs the list alone).
 kvers=
 for k in $(echo "$list" | awk '$2 == "amd64" && $3 == "generic" && $4 != "-" { print $1 "/" $4 }'); do
+	[ "${1:-}" = --bases ] && break
 	kd=$("$top/tests/vm/kernels.sh" fetch "$k" 2> "$logs/fetch-${k#*/}.log") ||
 		bail "cannot fetch kernel $k: $(tail -n 1 "$logs/fetch-${k#*/}.log")"
 	command -v "gcc-$(sed -n 's/^gcc=//p' "$kd/row")" > /dev/null && kvers="$kvers ${k#*/}"
 done
 kvers=$(echo "$kvers" | tr ' ' '\n' | sed '/^$/d')
-[ -n "$kvers" ] || bail "no amd64 kernel of the matrix is built by this host's compilers"
+[ -n "$kvers" ] || [ "${1:-}" = --bases ] || bail "no amd64 kernel of the matrix is built by this host's compilers"
 k1=$(echo "$kvers" | head -n 1)
 hdr() {
 	sed -n 's/^kdir=//p' "$("$top/tests/vm/kernels.sh" fetch "$1")/row"
@@ -169,14 +171,21 @@ deb $(apt_mirror "$2") $2 main"
 	done > "$logs/mmdebstrap-$1.log" 2>&1
 	return 1
 }
-# make_bases: the base of every release; false when one could not be made.
+# make_bases: the base of every release, side by side (each mostly waits
+# on the archive, or on dpkg); false when one could not be made.
 make_bases() {
-	_mb_rc=0
+	_mb_pids=
 	while read -r r ks k; do
-		[ -z "$r" ] || make_base "$r" "$ks" "$k" || _mb_rc=1
+		[ -n "$r" ] || continue
+		make_base "$r" "$ks" "$k" &
+		_mb_pids="$_mb_pids $!"
 	done << EOF
 $rel_rows
 EOF
+	_mb_rc=0
+	for _mb_p in $_mb_pids; do
+		wait "$_mb_p" || _mb_rc=1
+	done
 	return "$_mb_rc"
 }
 if [ "${1:-}" = --bases ]; then
