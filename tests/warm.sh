@@ -9,9 +9,9 @@
 #
 # Two jobs side by side:
 # - fetches, which mostly wait on the archive: the release roots (tests/
-#   release/run.sh --roots); every kernel of the matrix (tests/vm/
+#   release/run.sh --roots); then every kernel of the matrix (tests/vm/
 #   kernels.sh fetch) with the build root of its release and its
-#   compiler; tests/pkg's base roots (tests/pkg/run.sh --bases);
+#   compiler, beside tests/pkg's base roots (tests/pkg/run.sh --bases);
 # - the debug kernel's build (tests/debug/kernel.sh), on the cores the
 #   suites leave idle.
 # Each piece takes the lock that the suite which needs it takes too, so
@@ -49,13 +49,18 @@ build_root() {
 	esac
 }
 
+# The release roots first (the second suite waits for them), then the
+# kernels in the matrix's order (the third) beside tests/pkg's bases (a
+# later one): each mostly waits on the archive or on dpkg, and one after
+# the other they held up the pkg suite on a cold run.
 fetches() {
 	piece release-roots "$here/release/run.sh" --roots
+	piece pkg-bases env PKG_O="$O/warm-pkg" "$here/pkg/run.sh" --bases &
 	rows=$("$here/vm/kernels.sh" list 2> "$O/warm-list.log" | awk '$4 != "-" { print $1 "/" $4 }')
 	for row in $rows; do
 		piece "kernel-${row#*/}" build_root "$row"
 	done
-	piece pkg-bases env PKG_O="$O/warm-pkg" "$here/pkg/run.sh" --bases
+	wait
 }
 
 mkdir -p "$O"
