@@ -70,5 +70,7 @@ t0=$(date +%s)
 fetches &
 piece debug-kernel "$here/debug/kernel.sh"
 wait
-echo "warm: all done in $(($(date +%s) - t0)) s"
+# The CPU seconds of all it ran (its children's, from "times").
+times > "$O/warm.times"
+echo "warm: all done in $(($(date +%s) - t0)) s, CPU $(awk 'NR == 2 { gsub(/[ms]/, " "); print int($1 * 60 + $2 + $3 * 60 + $4) }' "$O/warm.times") s"
 exit 0
