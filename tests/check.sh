@@ -23,7 +23,7 @@ rm -f "$O/boots-retried" "$O/pkg/vm/boots-retried"
 # a session of its own, so that it can be stopped with all it started.
 # Not a child of this shell (the subshell around it ends at once): its
 # CPU time would be counted in whichever suite this shell reaped it in.
-rm -f "$O/warm.pid"
+rm -f "$O/warm.pid" "$O/warm.times"
 # shellcheck disable=SC2016 # the inner sh expands $1, $2 and $$
 (setsid sh -c 'echo $$ > "$1" && exec "$2"' sh "$O/warm.pid" "$here/warm.sh" \
 	> "$O/warm.log" 2>&1 < /dev/null &)
@@ -46,11 +46,15 @@ start_all=$(date +%s)
 # skipped, wall seconds, CPU seconds (user and system, of all it ran).
 times=$O/check-times.txt
 : > "$times"
+# cpu_of FILE: the children's CPU seconds in FILE, the output of "times".
+cpu_of() {
+	awk 'NR == 2 { gsub(/[ms]/, " "); print int($1 * 60 + $2 + $3 * 60 + $4) }' "$1" 2> /dev/null
+}
 # cpu: cpu_s is the CPU seconds of every child reaped so far ("times" in
 # this shell, not in a $(...) subshell, whose own count starts at 0).
 cpu() {
 	times > "$O/check-cpu"
-	cpu_s=$(awk 'NR == 2 { gsub(/[ms]/, " "); print int($1 * 60 + $2 + $3 * 60 + $4) }' "$O/check-cpu")
+	cpu_s=$(cpu_of "$O/check-cpu")
 }
 # suite NAME COMMAND...: run, show, time, and add up its closing line.
 suite() {
@@ -107,8 +111,9 @@ if [ -f "$O/check/run/table" ]; then
 	sed -n '/^# ROW /,/^boots retried/p' "$O/check-vm.log" | sed -n 's/^# /  /p'
 fi
 echo "Suites (CPU: user and system seconds; warm.sh ran beside them):"
-warm_secs=$(sed -n 's/^warm: all done in \([0-9]*\) s, CPU [0-9]* s$/\1/p' "$O/warm.log")
-warm_cpu=$(sed -n 's/^warm: all done in [0-9]* s, CPU \([0-9]*\) s$/\1/p' "$O/warm.log")
+warm_secs=$(sed -n 's/^warm: all done in \([0-9]*\) s$/\1/p' "$O/warm.log")
+# (warm.sh leaves its "times" there as it ends)
+warm_cpu=$(cpu_of "$O/warm.times")
 cpu
 {
 	echo "suite passed failed skipped seconds CPU"
