@@ -78,11 +78,16 @@ mkdir -p "$logs" "$cache/pkg" || bail "cannot create $logs"
 
 work=$(mktemp -d /tmp/rustwhere-pkg.XXXXXX) || bail "mktemp failed"
 base_pid=
+# kill_tree PID: PID and all its descendants (the bases' job runs one
+# subshell per release, each with its mmdebstrap).
+kill_tree() {
+	for _kt_c in $(pgrep -P "$1"); do
+		kill_tree "$_kt_c"
+	done
+	kill "$1" 2> /dev/null
+}
 cleanup() {
-	if [ -n "$base_pid" ]; then
-		pkill -P "$base_pid" 2> /dev/null
-		kill "$base_pid" 2> /dev/null
-	fi
+	[ -z "$base_pid" ] || kill_tree "$base_pid"
 	# The chroot's mounts live in their own namespaces and end with
 	# them; never remove a tree that still has something mounted.
 	if grep -q " $work/" /proc/self/mounts; then
@@ -97,19 +102,6 @@ trap 'exit 130' INT TERM
 version=$(cat "$top/VERSION")
 # The matrix as the archive serves it today.
 list=$("$top/tests/vm/kernels.sh" list) || bail "tests/vm/kernels.sh list failed"
-# The amd64 kernels whose compiler this host has (gcc-12 on Debian 12,
-# gcc-14 on Debian 13), which make install and the host's DKMS build for
-# (not fetched for --bases, which needs the list alone).
-kvers=
-for k in $(echo "$list" | awk '$2 == "amd64" && $3 == "generic" && $4 != "-" { print $1 "/" $4 }'); do
-	[ "${1:-}" = --bases ] && break
-	kd=$("$top/tests/vm/kernels.sh" fetch "$k" 2> "$logs/fetch-${k#*/}.log") ||
-		bail "cannot fetch kernel $k: $(tail -n 1 "$logs/fetch-${k#*/}.log")"
-	command -v "gcc-$(sed -n 's/^gcc=//p' "$kd/row")" > /dev/null && kvers="$kvers ${k#*/}"
-done
-kvers=$(echo "$kvers" | tr ' ' '\n' | sed '/^$/d')
-[ -n "$kvers" ] || [ "${1:-}" = --bases ] || bail "no amd64 kernel of the matrix is built by this host's compilers"
-k1=$(echo "$kvers" | head -n 1)
 hdr() {
 	sed -n 's/^kdir=//p' "$("$top/tests/vm/kernels.sh" fetch "$1")/row"
 }
@@ -171,22 +163,28 @@ deb $(apt_mirror "$2") $2 main"
 	done > "$logs/mmdebstrap-$1.log" 2>&1
 	return 1
 }
-# make_bases: the base of every release, side by side (each mostly waits
-# on the archive, or on dpkg); false when one could not be made.
-make_bases() {
-	_mb_pids=
-	while read -r r ks k; do
-		[ -n "$r" ] || continue
-		make_base "$r" "$ks" "$k" &
-		_mb_pids="$_mb_pids $!"
-	done << EOF
+# each_release FUNC: FUNC RELEASE KERNEL_SUITE KERNEL for each row of
+# $rel_rows, all side by side (each mostly waits on the archive, dpkg or
+# one make), with /dev/null as standard input (apt-get and dkms read
+# theirs); false when one of them was.
+each_release() {
+	_er_pids=
+	while read -r _er_r _er_ks _er_k <&3; do
+		[ -n "$_er_r" ] || continue
+		"$1" "$_er_r" "$_er_ks" "$_er_k" < /dev/null &
+		_er_pids="$_er_pids $!"
+	done 3<< EOF
 $rel_rows
 EOF
-	_mb_rc=0
-	for _mb_p in $_mb_pids; do
-		wait "$_mb_p" || _mb_rc=1
+	_er_rc=0
+	for _er_p in $_er_pids; do
+		wait "$_er_p" || _er_rc=1
 	done
-	return "$_mb_rc"
+	return "$_er_rc"
+}
+# make_bases: the base of every release; false when one could not be made.
+make_bases() {
+	each_release make_base
 }
 if [ "${1:-}" = --bases ]; then
 	make_bases
@@ -194,6 +192,18 @@ if [ "${1:-}" = --bases ]; then
 fi
 make_bases &
 base_pid=$!
+
+# The amd64 kernels whose compiler this host has (gcc-12 on Debian 12,
+# gcc-14 on Debian 13), which make install and the host's DKMS build for.
+kvers=
+for k in $(echo "$list" | awk '$2 == "amd64" && $3 == "generic" && $4 != "-" { print $1 "/" $4 }'); do
+	kd=$("$top/tests/vm/kernels.sh" fetch "$k" 2> "$logs/fetch-${k#*/}.log") ||
+		bail "cannot fetch kernel $k: $(tail -n 1 "$logs/fetch-${k#*/}.log")"
+	command -v "gcc-$(sed -n 's/^gcc=//p' "$kd/row")" > /dev/null && kvers="$kvers ${k#*/}"
+done
+kvers=$(echo "$kvers" | tr ' ' '\n' | sed '/^$/d')
+[ -n "$kvers" ] || bail "no amd64 kernel of the matrix is built by this host's compilers"
+k1=$(echo "$kvers" | head -n 1)
 
 # --- one version ------------------------------------------------------------
 
@@ -908,26 +918,18 @@ lifecycle() {
 	purge_clean "after the late headers"
 }
 
-# The releases side by side: each is mostly one process at a time (dpkg,
-# DKMS's make), in a root of its own.  Each runs in a subshell with a TAP
-# and a log directory of its own, replayed here in order when all are
-# done.  (fd 3: apt-get and dkms read their standard input.)
-rel_pids=
-while read -r r ks k <&3; do
-	[ -n "$r" ] || continue
-	mkdir -p "$logs/$r"
-	(
-		n=0 failed=0 skipped=0 TAP_LOG_DIR=$logs/$r
-		on_release "$r" "$ks" "$k"
-	) > "$logs/$r.tap" 2>&1 < /dev/null &
-	rel_pids="$rel_pids $!"
-done 3<< EOF
-$rel_rows
-EOF
-for p in $rel_pids; do
-	wait "$p"
-done
-while read -r r ks k <&3; do
+# release_tap RELEASE KERNEL_SUITE KERNEL: on_release, as each_release runs
+# it (in a subshell), with a TAP and a log directory of its own.
+release_tap() {
+	mkdir -p "$logs/$1"
+	n=0 failed=0 skipped=0 TAP_LOG_DIR=$logs/$1
+	on_release "$@" > "$logs/$1.tap" 2>&1
+}
+# The releases side by side, in roots of their own; their TAP replayed
+# here in order when all are done.  (fd 3: apt-get and dkms read their
+# standard input.)
+each_release release_tap
+while read -r r _ <&3; do
 	[ -n "$r" ] && tap_replay "$logs/$r.tap"
 done 3<< EOF
 $rel_rows
@@ -945,7 +947,7 @@ for k in $kvers; do
 	vm_rows="$vm_rows $k@$work/ko/dkms $k@$work/ko/signed"
 done
 next_rows=
-while read -r r ks k <&3; do
+while read -r r _ k <&3; do
 	[ -n "$r" ] || continue
 	if [ -f "$work/ko/upgraded-$r/$k/rustwhere.ko" ]; then
 		next_rows="$next_rows $k@$work/ko/upgraded-$r"
