@@ -13,6 +13,8 @@
 #   --memcheck-valgrind   run the reader under valgrind (the plain build)
 #   --memcheck-asan       run the reader built with ASan and UBSan
 #                         (userspace/Makefile's "make asan")
+#   --binary PATH         run the reader PATH (an installed one:
+#                         debian/tests/reader), built by no one here
 #   --update              rewrite the golden files under
 #                         tests/fixtures/expected/GROUP/ with what the
 #                         reader prints now; review them with git diff
@@ -49,18 +51,27 @@ reader_groups=(golden json pairs locales terminal cli diag)
 update=0
 memchecks=()
 groups=()
+binary=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--update) update=1 ;;
 	--memcheck-valgrind) memchecks+=(valgrind) ;;
 	--memcheck-asan) memchecks+=(asan) ;;
+	--binary)
+		binary=$(readlink -f "${2:-}")
+		if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then
+			echo "$0: --binary: '$binary' is not an executable" >&2
+			exit 2
+		fi
+		shift
+		;;
 	-h | --help)
 		sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	-*)
 		echo "$0: unknown option '$1'" >&2
-		echo "usage: $0 [--update] [--memcheck-valgrind] [--memcheck-asan] [GROUP...]" >&2
+		echo "usage: $0 [--update] [--memcheck-valgrind] [--memcheck-asan] [--binary PATH] [GROUP...]" >&2
 		exit 2
 		;;
 	*)
@@ -71,8 +82,13 @@ while [ $# -gt 0 ]; do
 	shift
 done
 full=0
-[ ${#memchecks[@]} -eq 0 ] && [ ${#groups[@]} -eq 0 ] && [ "$update" -eq 0 ] && full=1
-[ ${#groups[@]} -gt 0 ] || groups=("${all_groups[@]}")
+[ ${#memchecks[@]} -eq 0 ] && [ ${#groups[@]} -eq 0 ] && [ "$update" -eq 0 ] &&
+	[ -z "$binary" ] && full=1
+if [ ${#groups[@]} -eq 0 ] && [ -n "$binary" ]; then
+	groups=("${reader_groups[@]}")
+elif [ ${#groups[@]} -eq 0 ]; then
+	groups=("${all_groups[@]}")
+fi
 
 tmp=$(mktemp -d /tmp/rustwhere-host.XXXXXX) || exit 1
 chmod 755 "$tmp"			# the unprivileged runs must reach the trees
@@ -138,11 +154,11 @@ memcheck_setup() {
 	memcheck=$1
 	case $1 in
 	'')
-		BIN=$tmp/build/gcc/rustwhere
+		BIN=${binary:-$tmp/build/gcc/rustwhere}
 		RUN=()
 		;;
 	valgrind)
-		BIN=$tmp/build/gcc/rustwhere
+		BIN=${binary:-$tmp/build/gcc/rustwhere}
 		mkdir -p "$tmp/valgrind"
 		chmod 1777 "$tmp/valgrind"
 		RUN=(valgrind -q --error-exitcode=99 --leak-check=full
@@ -209,8 +225,12 @@ fi
 
 echo "TAP version 13"
 SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
-check "userspace builds with gcc, warning-free (-Werror)" \
-	build gcc CC=gcc EXTRA_CFLAGS=-Werror
+if [ -n "$binary" ]; then
+	echo "# the reader under test: $binary ($("$binary" --version | head -n 1))"
+else
+	check "userspace builds with gcc, warning-free (-Werror)" \
+		build gcc CC=gcc EXTRA_CFLAGS=-Werror
+fi
 if [ "$full" -eq 1 ]; then
 	check "userspace builds with clang, warning-free (-Werror)" \
 		build clang CC=clang EXTRA_CFLAGS=-Werror
