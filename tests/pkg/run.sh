@@ -543,8 +543,11 @@ check_deb_files() {
 }
 check "make deb gives rustwhere-dkms (all) and rustwhere, and no other package" check_deb_files
 
+# Standards-Version is trixie's current one (4.7.2); bookworm's lintian
+# knows policy up to 4.6.2 only, and calls a newer one a warning.
 check_lintian() {
-	in_deb_root lintian --allow-root --fail-on error,warning --show-overrides "$changes"
+	in_deb_root lintian --allow-root --fail-on error,warning --show-overrides \
+		--suppress-tags newer-standards-version "$changes"
 }
 check "lintian ($deb_suite): no error, no warning (source and both packages)" check_lintian
 
