@@ -81,6 +81,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ -n "$binary" ] && [[ " ${memchecks[*]} " == *" asan "* ]]; then
+	echo "$0: --binary and --memcheck-asan: the ASan run is of a build of its own" >&2
+	exit 2
+fi
 full=0
 [ ${#memchecks[@]} -eq 0 ] && [ ${#groups[@]} -eq 0 ] && [ "$update" -eq 0 ] &&
 	[ -z "$binary" ] && full=1
@@ -91,6 +95,8 @@ elif [ ${#groups[@]} -eq 0 ]; then
 fi
 
 tmp=$(mktemp -d /tmp/rustwhere-host.XXXXXX) || exit 1
+# The reader of the plain and valgrind runs.
+plain_bin=${binary:-$tmp/build/gcc/rustwhere}
 chmod 755 "$tmp"			# the unprivileged runs must reach the trees
 fuzz_pid=
 cleanup() {
@@ -154,11 +160,11 @@ memcheck_setup() {
 	memcheck=$1
 	case $1 in
 	'')
-		BIN=${binary:-$tmp/build/gcc/rustwhere}
+		BIN=$plain_bin
 		RUN=()
 		;;
 	valgrind)
-		BIN=${binary:-$tmp/build/gcc/rustwhere}
+		BIN=$plain_bin
 		mkdir -p "$tmp/valgrind"
 		chmod 1777 "$tmp/valgrind"
 		RUN=(valgrind -q --error-exitcode=99 --leak-check=full
